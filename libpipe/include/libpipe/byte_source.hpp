@@ -1,0 +1,75 @@
+#pragma once
+// Where bytes come from. A ByteSource hands out bytes in large blocks; LineReader
+// (line_reader.hpp) cuts them into lines, and decoders (gzip, bzip2, …) are ByteSources
+// over other ByteSources.
+//
+//   auto in = libpipe::open_input("access-log", &out);   // "-" is standard input
+//   char buf[1 << 20];
+//   while (std::size_t n = in->read(buf, sizeof buf)) …
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace libpipe {
+
+class Output;
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to n bytes into buf; returns how many, 0 at the end of input.
+  // Throws Error (naming the source) when the input cannot be read.
+  virtual std::size_t read(char* buf, std::size_t n) = 0;
+  // The name used in diagnostics: a path, or "standard input".
+  virtual const std::string& name() const = 0;
+};
+
+// Reads a file descriptor. A pipe is enlarged (pipe_size.hpp). When the next read would
+// block, the given Output is flushed first, so a slow producer upstream never holds back
+// what this stage has already produced. A stop signal (signals.hpp) ends the input.
+class FdSource : public ByteSource {
+ public:
+  FdSource(int fd, std::string name, bool owns_fd, Output* flush_before_wait = nullptr);
+  ~FdSource() override;
+  FdSource(const FdSource&) = delete;
+  FdSource& operator=(const FdSource&) = delete;
+
+  std::size_t read(char* buf, std::size_t n) override;
+  const std::string& name() const override { return name_; }
+  int fd() const noexcept { return fd_; }
+  // A regular file reads without ever blocking (and can be mapped or seeked).
+  bool is_regular_file() const noexcept { return regular_; }
+
+  // Flush this output before blocking on input (nullptr: none).
+  void flush_before_wait(Output* out) noexcept { flush_before_wait_ = out; }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owns_fd_;
+  bool regular_ = false;
+  Output* flush_before_wait_;
+};
+
+// Opens a path for reading; "-" means standard input (named "standard input" in messages).
+// Throws Error("path", reason) when it cannot be opened, or when it is a directory.
+std::unique_ptr<FdSource> open_input(const std::string& path, Output* flush_before_wait = nullptr);
+
+// A source over bytes in memory (tests, and data already decoded).
+class MemorySource : public ByteSource {
+ public:
+  explicit MemorySource(std::string data, std::string name = "memory", std::size_t max_read = 0)
+      : data_(std::move(data)), name_(std::move(name)), max_read_(max_read) {}
+  std::size_t read(char* buf, std::size_t n) override;
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string data_;
+  std::string name_;
+  std::size_t pos_ = 0;
+  std::size_t max_read_;  // 0: no limit; else hands out at most this much per read (tests)
+};
+
+}  // namespace libpipe

@@ -1,0 +1,42 @@
+#pragma once
+// Errors of libpipe. The library never prints and never exits: it throws one of these,
+// and each tool's single catch point (libpipe/tool.hpp) turns it into
+// `tool: where: what` on stderr and an exit status.
+//
+//   throw libpipe::Error("access-log.gz", "unexpected end of file");
+//   throw libpipe::system_error("www/foo", errno);   // "www/foo: Permission denied"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace libpipe {
+
+class Error : public std::runtime_error {
+ public:
+  // `where` names the file (or stream) concerned; it may be empty.
+  Error(std::string where, std::string what);
+  explicit Error(std::string what) : Error({}, std::move(what)) {}
+
+  const std::string& where() const noexcept { return where_; }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string where_;
+  std::string reason_;
+};
+
+// An Error whose reason is the system's text for errnum (strerror).
+Error system_error(std::string where, int errnum);
+
+// Thrown by Output when the reader of our output has gone away (EPIPE). Not an error:
+// downstream is done (`… | head`), so the tool stops at once, silently, with status 0.
+struct DownstreamClosed {};
+
+// Thrown to end the program with a status after the message has been printed
+// (--help, --version, a usage error reported by the option parser).
+struct ExitRequest {
+  int status;
+};
+
+}  // namespace libpipe

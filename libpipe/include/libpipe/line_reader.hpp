@@ -1,0 +1,62 @@
+#pragma once
+// Cuts a ByteSource into lines without a copy or an allocation per line: lines are views
+// into one large buffer, valid until the next call. Bytes pass through untouched (a CR
+// before the newline stays part of the line); a last line without a newline is still a
+// line; a line longer than the buffer makes the buffer grow, so lines of tens of MB work.
+//
+//   libpipe::LineReader lines(*source);
+//   std::string_view line;
+//   while (lines.next(line)) …                 // one line, without its '\n'
+//   while (lines.next_lines(block)) …          // many whole lines, each ending in '\n'
+//
+// Every view is followed by at least `padding` readable bytes of the buffer, which lets
+// simdjson parse a line in place (json_reader.hpp).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "libpipe/byte_source.hpp"
+
+namespace libpipe {
+
+class LineReader {
+ public:
+  static constexpr std::size_t default_block = std::size_t{1} << 20;
+  static constexpr std::size_t padding = 64;
+
+  explicit LineReader(ByteSource& source, std::size_t block = default_block);
+
+  // The next line, without its '\n'. False at the end of input.
+  bool next(std::string_view& line);
+
+  // The next run of whole lines, each ending in '\n' (a missing final newline is
+  // supplied). Good for tools that search the buffer rather than each line.
+  bool next_lines(std::string_view& lines);
+
+  // How many lines next() has handed out (the number of the last one).
+  std::uint64_t line_number() const noexcept { return line_number_; }
+
+  // False when the last line of the input had no '\n' of its own (known at the end).
+  bool ended_with_newline() const noexcept { return !supplied_newline_; }
+
+  ByteSource& source() noexcept { return source_; }
+
+ private:
+  // Reads more input, keeping [begin_, end_); grows the buffer when it is full.
+  // False at the end of input.
+  bool refill();
+
+  ByteSource& source_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t cap_;          // usable bytes; the allocation has `padding` more
+  std::size_t begin_ = 0;    // first byte not yet handed out
+  std::size_t end_ = 0;      // one past the last byte read
+  std::size_t scanned_ = 0;  // [begin_, scanned_) is known to hold no '\n'
+  bool eof_ = false;
+  bool supplied_newline_ = false;
+  std::uint64_t line_number_ = 0;
+};
+
+}  // namespace libpipe

@@ -1,0 +1,103 @@
+#include "libpipe/byte_source.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "libpipe/error.hpp"
+#include "libpipe/output.hpp"
+
+namespace {
+
+std::string temp_file(const std::string& content) {
+  char path[] = "/tmp/gpipe-test-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  close(fd);
+  return path;
+}
+
+std::string read_all(libpipe::ByteSource& src) {
+  std::string out;
+  char buf[7];
+  while (std::size_t n = src.read(buf, sizeof buf)) out.append(buf, n);
+  return out;
+}
+
+}  // namespace
+
+TEST(FdSource, ReadsAFile) {
+  auto path = temp_file("hello\nworld\n");
+  auto src = libpipe::open_input(path);
+  EXPECT_TRUE(src->is_regular_file());
+  EXPECT_EQ(src->name(), path);
+  EXPECT_EQ(read_all(*src), "hello\nworld\n");
+  unlink(path.c_str());
+}
+
+TEST(FdSource, MissingFileNamesThePathAndTheReason) {
+  try {
+    libpipe::open_input("/nonexistent/file");
+    FAIL() << "no error";
+  } catch (const libpipe::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/file: No such file or directory");
+    EXPECT_EQ(e.where(), "/nonexistent/file");
+  }
+}
+
+TEST(FdSource, ADirectoryIsAnError) {
+  try {
+    libpipe::open_input("/tmp");
+    FAIL() << "no error";
+  } catch (const libpipe::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "/tmp: Is a directory");
+  }
+}
+
+TEST(FdSource, DashIsStandardInput) {
+  auto src = libpipe::open_input("-");
+  EXPECT_EQ(src->name(), "standard input");
+  EXPECT_EQ(src->fd(), 0);
+}
+
+TEST(FdSource, ReadErrorNamesTheSource) {
+  int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  libpipe::FdSource src(fd, "somedir", true);
+  char buf[16];
+  EXPECT_THROW(src.read(buf, sizeof buf), libpipe::Error);
+}
+
+TEST(FdSource, FlushesTheOutputBeforeWaitingOnAPipe) {
+  int in[2], out[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe(out), 0);
+  libpipe::Output output(out[1], "test output");
+  output.set_line_buffered(false);
+  libpipe::FdSource src(in[0], "test input", true, &output);
+  output.write("already produced\n");
+  // Nothing to read yet: the source must flush before it blocks.
+  std::thread writer([&] {
+    char buf[64];
+    ssize_t n = read(out[0], buf, sizeof buf);  // arrives only if flushed
+    EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n > 0 ? n : 0)), "already produced\n");
+    EXPECT_EQ(write(in[1], "x", 1), 1);
+    close(in[1]);
+  });
+  char buf[8];
+  EXPECT_EQ(src.read(buf, sizeof buf), 1u);
+  writer.join();
+  close(out[0]);
+  close(out[1]);
+}
+
+TEST(MemorySource, HandsOutItsBytes) {
+  libpipe::MemorySource src("abcdefghij", "mem", 3);
+  EXPECT_EQ(read_all(src), "abcdefghij");
+}

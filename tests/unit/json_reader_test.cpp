@@ -1,0 +1,167 @@
+#include "libpipe/json_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "libpipe/byte_source.hpp"
+#include "libpipe/error.hpp"
+
+using libpipe::FieldPath;
+using libpipe::FieldSet;
+using libpipe::JsonValue;
+using Kind = libpipe::JsonValue::Kind;
+
+TEST(FieldPath, ParsesDotsAndBackquotes) {
+  EXPECT_EQ(FieldPath::parse("status").parts(), (std::vector<std::string>{"status"}));
+  EXPECT_EQ(FieldPath::parse("a.b.c").parts(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(FieldPath::parse("`user.agent`.version").parts(),
+            (std::vector<std::string>{"user.agent", "version"}));
+  EXPECT_EQ(FieldPath::parse("`odd key!`").parts(), (std::vector<std::string>{"odd key!"}));
+  EXPECT_EQ(FieldPath::parse("`user.agent`.version").text(), "`user.agent`.version");
+}
+
+TEST(FieldPath, RejectsBrokenPaths) {
+  for (const char* bad : {"", ".", "a.", ".a", "a..b", "`open", "`a`b", "a`b`"}) {
+    EXPECT_THROW(FieldPath::parse(bad), libpipe::Error) << bad;
+  }
+}
+
+TEST(FieldSet, SamePathSameSlot) {
+  FieldSet f;
+  auto a = f.add(FieldPath::parse("a"));
+  auto b = f.add(FieldPath::parse("x.y"));
+  EXPECT_EQ(f.add(FieldPath::parse("a")), a);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(f.size(), 2u);
+}
+
+namespace {
+
+struct Reader {
+  explicit Reader(std::string data) : src(std::move(data)), lines(src), records(lines, fields) {}
+  libpipe::MemorySource src;
+  libpipe::LineReader lines;
+  FieldSet fields;
+  libpipe::RecordReader records;
+};
+
+}  // namespace
+
+TEST(RecordReader, FindsFieldsOfEveryType) {
+  FieldSet fields;
+  auto s = fields.add(FieldPath::parse("s"));
+  auto i = fields.add(FieldPath::parse("i"));
+  auto d = fields.add(FieldPath::parse("d"));
+  auto b = fields.add(FieldPath::parse("b"));
+  auto n = fields.add(FieldPath::parse("n"));
+  auto o = fields.add(FieldPath::parse("o"));
+  auto a = fields.add(FieldPath::parse("a"));
+  auto m = fields.add(FieldPath::parse("missing"));
+  libpipe::MemorySource src(
+      R"({"s":"a\"b\u00e9","i":-42,"d":2.5,"b":true,"n":null,"o":{"x":1},"a":[1, "two"],"z":0})"
+      "\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(s).kind, Kind::string);
+  EXPECT_EQ(r.value(s).text, "a\"b\xC3\xA9");
+  EXPECT_EQ(r.value(i).kind, Kind::integer);
+  EXPECT_EQ(r.value(i).integer, -42);
+  EXPECT_EQ(r.value(i).text, "-42");
+  EXPECT_EQ(r.value(d).kind, Kind::real);
+  EXPECT_EQ(r.value(d).real, 2.5);
+  EXPECT_EQ(r.value(b).kind, Kind::boolean);
+  EXPECT_TRUE(r.value(b).boolean);
+  EXPECT_EQ(r.value(n).kind, Kind::null);
+  EXPECT_EQ(r.value(o).kind, Kind::object);
+  EXPECT_EQ(r.value(o).text, R"({"x":1})");
+  EXPECT_EQ(r.value(a).kind, Kind::array);
+  EXPECT_EQ(r.value(a).text, R"([1, "two"])");
+  EXPECT_EQ(r.value(m).kind, Kind::missing);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::end);
+}
+
+TEST(RecordReader, NestedPathsAndObjectsWantedWhole) {
+  FieldSet fields;
+  auto ab = fields.add(FieldPath::parse("a.b"));
+  auto a = fields.add(FieldPath::parse("a"));
+  auto deep = fields.add(FieldPath::parse("a.c.d"));
+  auto through_scalar = fields.add(FieldPath::parse("s.x"));
+  libpipe::MemorySource src("{\"s\":3,\"a\":{\"b\":\"yes\",\"c\":{\"d\":7}}}\n{\"a\":5}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(ab).text, "yes");
+  EXPECT_EQ(r.value(a).kind, Kind::object);
+  EXPECT_EQ(r.value(deep).integer, 7);
+  EXPECT_TRUE(r.value(through_scalar).is_missing());
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(a).integer, 5);
+  EXPECT_TRUE(r.value(ab).is_missing());
+}
+
+TEST(RecordReader, BigIntegersKeepTheirText) {
+  FieldSet fields;
+  auto big = fields.add(FieldPath::parse("big"));
+  auto huge = fields.add(FieldPath::parse("huge"));
+  libpipe::MemorySource src("{\"big\":18446744073709551615,\"huge\":123456789012345678901234567890}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(big).kind, Kind::real);
+  EXPECT_EQ(r.value(big).text, "18446744073709551615");
+  EXPECT_EQ(r.value(huge).text, "123456789012345678901234567890");
+  EXPECT_GT(r.value(huge).real, 1e29);
+}
+
+TEST(RecordReader, MalformedLinesAreReportedAndSkipped) {
+  FieldSet fields;
+  auto k = fields.add(FieldPath::parse("k"));
+  libpipe::MemorySource src(
+      "{\"k\":1}\n"
+      "not json\n"
+      "{\"k\":2\n"             // cut off
+      "[1,2]\n"                // not an object
+      "{\"k\":3} trailing\n"
+      "\n"                     // blank lines are skipped silently
+      "{\"k\":\"\xff\"}\n"     // invalid UTF-8
+      "{\"k\":4}");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok);
+  EXPECT_EQ(r.value(k).integer, 1);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  EXPECT_EQ(r.line(), "not json");
+  EXPECT_FALSE(r.error().empty());
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  EXPECT_EQ(r.error(), "not a JSON object");
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok);
+  EXPECT_EQ(r.value(k).integer, 4);
+  EXPECT_EQ(r.line_number(), 8u);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::end);
+}
+
+TEST(RecordReader, EscapedKeysMatch) {
+  FieldSet fields;
+  auto k = fields.add(FieldPath::parse("a\"b"));
+  libpipe::MemorySource src("{\"a\\\"b\":\"found\"}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(k).text, "found");
+}
+
+TEST(RecordReader, ValuesAreResetBetweenRecords) {
+  FieldSet fields;
+  auto k = fields.add(FieldPath::parse("k"));
+  libpipe::MemorySource src("{\"k\":1}\n{\"other\":2}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok);
+  EXPECT_TRUE(r.value(k).is_missing());
+}

@@ -1,0 +1,138 @@
+#include "libpipe/line_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "libpipe/byte_source.hpp"
+
+using libpipe::LineReader;
+using libpipe::MemorySource;
+
+namespace {
+
+std::vector<std::string> all_lines(const std::string& data, std::size_t block = 16, std::size_t max_read = 0) {
+  MemorySource src(data, "memory", max_read);
+  LineReader reader(src, block);
+  std::vector<std::string> out;
+  std::string_view line;
+  while (reader.next(line)) out.emplace_back(line);
+  return out;
+}
+
+std::string all_blocks(const std::string& data, std::size_t block = 16, std::size_t max_read = 0) {
+  MemorySource src(data, "memory", max_read);
+  LineReader reader(src, block);
+  std::string out;
+  std::string_view lines;
+  while (reader.next_lines(lines)) {
+    EXPECT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back(), '\n') << "every run ends with a newline";
+    out += lines;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(LineReader, EmptyInputHasNoLines) {
+  EXPECT_TRUE(all_lines("").empty());
+  EXPECT_EQ(all_blocks(""), "");
+}
+
+TEST(LineReader, SplitsOnNewlines) {
+  EXPECT_EQ(all_lines("a\nbb\n\nccc\n"), (std::vector<std::string>{"a", "bb", "", "ccc"}));
+}
+
+TEST(LineReader, MissingFinalNewlineStillEndsALine) {
+  EXPECT_EQ(all_lines("a\nlast"), (std::vector<std::string>{"a", "last"}));
+  EXPECT_EQ(all_blocks("a\nlast"), "a\nlast\n");
+}
+
+TEST(LineReader, ReportsWhetherTheInputEndedWithANewline) {
+  MemorySource src("x\ny");
+  LineReader reader(src);
+  std::string_view line;
+  while (reader.next(line)) {
+  }
+  EXPECT_FALSE(reader.ended_with_newline());
+  MemorySource src2("x\ny\n");
+  LineReader reader2(src2);
+  while (reader2.next(line)) {
+  }
+  EXPECT_TRUE(reader2.ended_with_newline());
+}
+
+TEST(LineReader, CarriageReturnsAndBinaryBytesPassThrough) {
+  std::string data = std::string("dos\r\n\x00\xff\x80 bin\n", 13);
+  auto lines = all_lines(data);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "dos\r");
+  EXPECT_EQ(lines[1], std::string("\x00\xff\x80 bin", 7));
+  EXPECT_EQ(all_blocks(data), data);
+}
+
+TEST(LineReader, LinesLongerThanTheBufferMakeItGrow) {
+  std::string big(100000, 'x');
+  EXPECT_EQ(all_lines("a\n" + big + "\nb\n"), (std::vector<std::string>{"a", big, "b"}));
+  EXPECT_EQ(all_blocks("a\n" + big + "\nb"), "a\n" + big + "\nb\n");
+}
+
+TEST(LineReader, AFiftyMegabyteLine) {
+  std::string big(50u << 20, 'y');
+  big[12345] = '\r';
+  MemorySource src(big + "\nend\n");
+  LineReader reader(src);
+  std::string_view line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.size(), big.size());
+  EXPECT_EQ(line, big);
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line, "end");
+  EXPECT_FALSE(reader.next(line));
+}
+
+TEST(LineReader, ShortReadsGiveTheSameLines) {
+  std::string data;
+  for (int i = 0; i < 500; ++i) data += "line " + std::to_string(i) + (i % 7 ? "\n" : "\r\n");
+  auto whole = all_lines(data, 1 << 20);
+  for (std::size_t max_read : {1u, 3u, 17u, 4096u}) {
+    EXPECT_EQ(all_lines(data, 64, max_read), whole) << "reads of " << max_read;
+    EXPECT_EQ(all_blocks(data, 64, max_read), data) << "reads of " << max_read;
+  }
+}
+
+TEST(LineReader, CountsLines) {
+  MemorySource src("a\nb\nc");
+  LineReader reader(src);
+  std::string_view line;
+  while (reader.next(line)) {
+  }
+  EXPECT_EQ(reader.line_number(), 3u);
+}
+
+TEST(LineReader, PaddingAfterEveryLineIsReadable) {
+  // The promise json_reader relies on: `padding` bytes after a line may be read.
+  std::string data = "{\"a\":1}\n{\"b\":2}";
+  MemorySource src(data);
+  LineReader reader(src, 16);
+  std::string_view line;
+  while (reader.next(line)) {
+    volatile char sink = 0;
+    for (std::size_t i = 0; i < LineReader::padding; ++i) sink = sink + line.data()[line.size() + i];
+    (void)sink;
+  }
+}
+
+TEST(LineReader, MixingNextAndNextLines) {
+  MemorySource src("one\ntwo\nthree\n");
+  LineReader reader(src);
+  std::string_view line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line, "one");
+  std::string_view rest;
+  ASSERT_TRUE(reader.next_lines(rest));
+  EXPECT_EQ(rest, "two\nthree\n");
+  EXPECT_FALSE(reader.next(line));
+}
