@@ -1,0 +1,85 @@
+# Sourced by scripts/bench. Each bench/NAME.sh calls `compare` for its workloads.
+#
+#   compare "gsum: total bytes" "$BENCH_LOG" \
+#     gsum   "gsum < '$BENCH_LOG'" \
+#     mawk   "mawk '{s+=\$NF} END {printf \"%d\\n\", s}' < '$BENCH_LOG'"
+#
+# The first command is gpipe's; the others are the peers. Every command runs once to check
+# that its output equals gpipe's (fast and wrong is a failure: the row says MISMATCH and the
+# run ends with status 1), then all run BENCH_REPS times interleaved; the row gives each
+# median, gpipe's throughput on INPUT (a file, or a number of bytes), gpipe's ratio
+# against each peer (how many times faster) and gpipe's peak memory.
+# A peer whose program is not installed is reported as missing and skipped.
+
+BENCH_REPS=${BENCH_REPS:-5}
+BENCH_FAILED=0
+
+_median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Seconds one run takes (output discarded).
+_time_cmd() {
+  local start=$EPOCHREALTIME
+  bash -c "$1" >/dev/null 2>&1
+  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f\n", b - a}'
+}
+
+_peak_kb() {
+  /usr/bin/time -f '%M' -o "$BENCH_TMP/mem" bash -c "$1" >/dev/null 2>&1
+  tail -1 "$BENCH_TMP/mem"
+}
+
+_bytes_of() {
+  if [[ -e $1 ]]; then stat -L -c %s "$1"; else echo "$1"; fi
+}
+
+compare() {
+  local workload=$1 input=$2
+  shift 2
+  local names=() cmds=()
+  while (($#)); do
+    local first_word
+    first_word=$(awk '{for (i = 1; i <= NF; i++) if ($i !~ /=/ && $i != "(" ) {print $i; exit}}' <<<"$2")
+    if [[ $1 != gpipe* ]] && ! command -v "$first_word" >/dev/null 2>&1; then
+      echo "| $workload | $1: not installed | | | |" >>"$BENCH_TMP/missing"
+    else
+      names+=("$1")
+      cmds+=("$2")
+    fi
+    shift 2
+  done
+  # Same answer first.
+  bash -c "${cmds[0]}" >"$BENCH_TMP/expected" 2>/dev/null
+  local i
+  local ok=()
+  for ((i = 0; i < ${#cmds[@]}; i++)); do
+    if ((i == 0)) || { bash -c "${cmds[$i]}" 2>/dev/null | cmp -s - "$BENCH_TMP/expected"; }; then
+      ok[$i]=1
+    else
+      ok[$i]=0
+      BENCH_FAILED=1
+    fi
+  done
+  local -A runs=()
+  local rep
+  for ((rep = 0; rep < BENCH_REPS; rep++)); do
+    for ((i = 0; i < ${#cmds[@]}; i++)); do
+      runs[$i]+="$(_time_cmd "${cmds[$i]}") "
+    done
+  done
+  local medians=()
+  for ((i = 0; i < ${#cmds[@]}; i++)); do
+    medians[$i]=$(tr ' ' '\n' <<<"${runs[$i]}" | grep . | _median)
+  done
+  local bytes mb_s mem
+  bytes=$(_bytes_of "$input")
+  mb_s=$(awk -v b="$bytes" -v t="${medians[0]}" 'BEGIN {if (t > 0) printf "%.0f MB/s", b / t / 1e6; else print "-"}')
+  mem=$(_peak_kb "${cmds[0]}")
+  local cells="${names[0]} ${medians[0]} s"
+  for ((i = 1; i < ${#cmds[@]}; i++)); do
+    local ratio
+    ratio=$(awk -v g="${medians[0]}" -v p="${medians[$i]}" 'BEGIN {if (g > 0) printf "%.1f×", p / g; else print "-"}')
+    ((ok[i])) || ratio="MISMATCH"
+    cells+="; ${names[$i]} ${medians[$i]} s ($ratio)"
+  done
+  printf '| %s | %s | %s | %s MB |\n' "$workload" "$cells" "$mb_s" "$(awk -v k="$mem" 'BEGIN {printf "%.0f", k / 1024}')"
+}
