@@ -84,22 +84,31 @@ int main(int argc, char** argv) {
         "Write realistic synthetic web-server access logs: deterministic for a seed, in batch\n"
         "(--lines, --size), as a tree of plain and compressed logs (--tree), or appended in\n"
         "real time with rotation (--rate).");
-    app->add_option("--seed", opt.seed, "Seed of the pseudo-random generator (default 1)");
+    app->add_option("--seed", opt.seed, "Seed of the pseudo-random generator (default 1)")->type_name("N");
     app->add_option("--format", opt.format, "common or combined (default combined)")
+        ->type_name("FORMAT")
         ->check(CLI::IsMember({"common", "combined"}));
-    auto* lines = app->add_option("-n,--lines", opt.lines, "Write N lines (default 1000; per file with --tree)");
-    app->add_option("--size", opt.size, "Write about SIZE bytes of log, e.g. 100M or 1G")->excludes(lines);
-    app->add_option("-o,--output", opt.output, "Write to FILE instead of standard output");
+    auto* lines = app->add_option("-n,--lines", opt.lines, "Write N lines (default 1000; per file with --tree)")
+                    ->type_name("N");
+    app->add_option("--size", opt.size, "Write about SIZE bytes of log, e.g. 100M or 1G")
+        ->type_name("SIZE")
+        ->excludes(lines);
+    app->add_option("-o,--output", opt.output, "Write to FILE instead of standard output")->type_name("FILE");
     app->add_option("--malformed", opt.malformed, "Fraction of lines to damage (0 to 1, default 0)")
+        ->type_name("RATE")
         ->check(CLI::Range(0.0, 1.0));
-    app->add_option("--tree", opt.tree, "Lay out DIR/foo and DIR/bar like the tutorial's www/");
-    auto* rate = app->add_option("--rate", opt.rate, "Append N lines per second (N/s) to --output, forever or for --lines");
-    app->add_option("--rotate-every", opt.rotate_every, "With --rate: rotate the file every N lines")->needs(rate);
+    app->add_option("--tree", opt.tree, "Lay out DIR/foo and DIR/bar like the tutorial's www/")->type_name("DIR");
+    auto* rate = app->add_option("--rate", opt.rate, "Append N lines per second (N/s) to --output, forever or for --lines")
+                   ->type_name("N/s");
+    app->add_option("--rotate-every", opt.rotate_every, "With --rate: rotate the file every N lines")->type_name("N")->needs(rate);
     app->add_option("--rotation", opt.rotation, "With --rate: rename (default) or copytruncate")
+        ->type_name("HOW")
         ->check(CLI::IsMember({"rename", "copytruncate"}))->needs(rate);
     app->add_option("--late-lines", opt.late_lines,
-                    "With --rate: after a rename, write N more lines to the old file")->needs(rate);
-    app->add_option("--keep", opt.keep, "With --rate: rotated files to keep (default 5)")->needs(rate);
+                    "With --rate: after a rename, write N more lines to the old file")
+        ->type_name("N")
+        ->needs(rate);
+    app->add_option("--keep", opt.keep, "With --rate: rotated files to keep (default 5)")->type_name("N")->needs(rate);
     libpipe::parse_command_line(*app, argc, argv);
 
     libpipe::LogSimOptions sim_opt;
