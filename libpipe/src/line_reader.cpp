@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "libpipe/signals.hpp"
+
 namespace libpipe {
 
 LineReader::LineReader(ByteSource& source, std::size_t block)
@@ -47,7 +49,8 @@ bool LineReader::next(std::string_view& line) {
     }
     scanned_ = end_;
     if (!refill()) {
-      if (begin_ == end_) return false;
+      // Input stopped by a signal mid-line: that is not a line, and is not handed out.
+      if (begin_ == end_ || stop_requested()) return false;
       line = std::string_view(buf_.get() + begin_, end_ - begin_);
       buf_[end_] = '\n';  // keeps the padding promise readable and consistent
       supplied_newline_ = true;
@@ -72,7 +75,7 @@ bool LineReader::next_lines(std::string_view& lines) {
     }
     scanned_ = end_;
     if (!refill()) {
-      if (begin_ == end_) return false;
+      if (begin_ == end_ || stop_requested()) return false;
       // The padding guarantees room for the newline the input did not have.
       buf_[end_] = '\n';
       lines = std::string_view(buf_.get() + begin_, end_ + 1 - begin_);

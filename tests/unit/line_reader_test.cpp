@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "libpipe/byte_source.hpp"
+#include "libpipe/signals.hpp"
 
 using libpipe::LineReader;
 using libpipe::MemorySource;
@@ -135,4 +136,17 @@ TEST(LineReader, MixingNextAndNextLines) {
   ASSERT_TRUE(reader.next_lines(rest));
   EXPECT_EQ(rest, "two\nthree\n");
   EXPECT_FALSE(reader.next(line));
+}
+
+TEST(LineReader, AStopSignalDropsTheUnfinishedLine) {
+  // The source ends because a signal asked to stop: "partial" was cut, not finished.
+  libpipe::install_signal_handlers();
+  MemorySource src("whole\npartial");
+  LineReader reader(src);
+  std::string_view line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line, "whole");
+  raise(SIGTERM);
+  EXPECT_FALSE(reader.next(line));
+  libpipe::reset_stop_request();
 }

@@ -3,6 +3,8 @@
 // into one large buffer, valid until the next call. Bytes pass through untouched (a CR
 // before the newline stays part of the line); a last line without a newline is still a
 // line; a line longer than the buffer makes the buffer grow, so lines of tens of MB work.
+// When a stop signal ends the input (signals.hpp), an unfinished last line is dropped, so a
+// stopped tool never passes on half a line.
 //
 //   libpipe::LineReader lines(*source);
 //   std::string_view line;
