@@ -85,12 +85,14 @@ TEST(Output, WriteErrorNamesTheOutput) {
   if (fd < 0) GTEST_SKIP() << "no /dev/full";
   libpipe::Output out(fd, "/dev/full");
   out.write("x\n");
+  EXPECT_FALSE(out.failed());
   try {
     out.flush();
     FAIL() << "no error";
   } catch (const libpipe::Error& e) {
     EXPECT_EQ(std::string(e.what()), "/dev/full: No space left on device");
   }
+  EXPECT_TRUE(out.failed());
   close(fd);
 }
 

@@ -58,6 +58,9 @@ class Output {
   std::size_t buffered() const noexcept { return len_; }
   int fd() const noexcept { return fd_; }
   const std::string& name() const noexcept { return name_; }
+  // True once a write failed. An Error caught while reading input may come from a flush
+  // made before a wait (byte_source.hpp): this tells a broken output from a bad input.
+  bool failed() const noexcept { return failed_; }
 
  private:
   void write_slow(std::string_view s);
