@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "libpipe/error.hpp"
 #include "libpipe/pipe_size.hpp"
@@ -63,7 +64,7 @@ void Output::write_all(const char* p, std::size_t n) {
     }
     failed_ = true;
     if (errno == EPIPE) throw DownstreamClosed{};
-    throw system_error(name_, errno);
+    throw OutputError(name_, std::strerror(errno));
   }
 }
 

@@ -97,6 +97,28 @@ TEST(FdSource, FlushesTheOutputBeforeWaitingOnAPipe) {
   close(out[1]);
 }
 
+// The flush before a wait is a write: when it fails, the error is the output's, not the
+// input's, so a tool does not report it as a bad input and go on.
+TEST(FdSource, AFailedFlushBeforeWaitingIsAnOutputError) {
+  int out = open("/dev/full", O_WRONLY);
+  if (out < 0) GTEST_SKIP() << "no /dev/full";
+  int in[2];
+  ASSERT_EQ(pipe(in), 0);
+  libpipe::Output output(out, "/dev/full");
+  output.set_line_buffered(false);
+  libpipe::FdSource src(in[0], "test input", true, &output);
+  output.write("cannot be written\n");
+  char buf[8];
+  try {
+    src.read(buf, sizeof buf);
+    FAIL() << "no error";
+  } catch (const libpipe::OutputError& e) {
+    EXPECT_EQ(e.where(), "/dev/full");
+  }
+  close(in[1]);
+  close(out);
+}
+
 TEST(MemorySource, HandsOutItsBytes) {
   libpipe::MemorySource src("abcdefghij", "mem", 3);
   EXPECT_EQ(read_all(src), "abcdefghij");

@@ -89,7 +89,7 @@ TEST(Output, WriteErrorNamesTheOutput) {
   try {
     out.flush();
     FAIL() << "no error";
-  } catch (const libpipe::Error& e) {
+  } catch (const libpipe::OutputError& e) {
     EXPECT_EQ(std::string(e.what()), "/dev/full: No space left on device");
   }
   EXPECT_TRUE(out.failed());

@@ -29,6 +29,16 @@ class Error : public std::runtime_error {
 // An Error whose reason is the system's text for errnum (strerror).
 Error system_error(std::string where, int errnum);
 
+// A write to the tool's output failed (disk full …). It is an Error, but not one of the
+// input being read: FdSource flushes the output before it waits for input, so this can
+// surface from a read, and a tool that reports an input's Error and goes on to the next
+// input must let this one through (`catch (const OutputError&) { throw; }` first) so it
+// ends the run with status 2 instead of being blamed on the input.
+class OutputError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Thrown by Output when the reader of our output has gone away (EPIPE). Not an error:
 // downstream is done (`… | head`), so the tool stops at once, silently, with status 0.
 struct DownstreamClosed {};

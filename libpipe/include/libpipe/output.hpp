@@ -9,7 +9,7 @@
 //   out.flush();        // at the end: a failed final flush is a real error (exit 2)
 //
 // A closed downstream pipe throws DownstreamClosed (the tool ends quietly, status 0);
-// any other write error throws Error("standard output", reason).
+// any other write error throws OutputError("standard output", reason) (error.hpp).
 
 #include <cstddef>
 #include <cstring>
