@@ -41,10 +41,11 @@ class ZstdSource final : public detail::Decoder {
         fail(describe(rc));
         break;
       }
-      // 0: a frame is complete and flushed. Otherwise more is to come, and a full output
+      // 0: a frame is complete and flushed (calling again now would open the next frame,
+      // and make a clean end look truncated). Otherwise more is to come, and a full output
       // buffer may leave decoded bytes inside the decoder.
       in_frame_ = rc != 0;
-      output_pending_ = out.pos == out.size;
+      output_pending_ = in_frame_ && out.pos == out.size;
     }
     return produced;
   }
