@@ -75,10 +75,10 @@ int main(int argc, char** argv) {
         "Walk each DIR (default .) and print the paths whose name matches the glob PATTERN\n"
         "(default *), one per line, like Path(DIR).rglob(PATTERN): depth-first, each directory\n"
         "sorted by name, hidden files included.");
-    app->add_option("pattern", opt.pattern,
-                    "Glob: * ? [abc] [!x]; with a '/', matched against the path below DIR")
-        ->type_name("PATTERN");
-    app->add_option("dirs", opt.dirs, "Directories to walk (default .)")->type_name("DIR...");
+    app->add_option("PATTERN", opt.pattern,
+                    "Glob: * ? [abc] [!x] (default *); with a '/', matched against the path below DIR")
+        ->type_name("");
+    app->add_option("DIR", opt.dirs, "Directories to walk (default .)")->type_name("");
     app->add_flag("--regex", find.regex, "PATTERN is an RE2 regular expression, searched in the name");
     app->add_flag("-p,--full-path", find.full_path,
                   "Match PATTERN against the whole path as printed; in a glob, ** crosses directories");
@@ -94,10 +94,10 @@ int main(int argc, char** argv) {
         ->allow_extra_args(false);
     app->add_option("--max-depth", find.max_depth, "Descend at most N levels below DIR (1: its entries only)")
         ->type_name("N")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 1000000).description(""));
     app->add_option("--min-depth", find.min_depth, "Print nothing less than N levels below DIR")
         ->type_name("N")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 1000000).description(""));
     app->add_option("-S,--size", opt.sizes,
                     "Regular files of at least (+10M), at most (-1k) or exactly (4096) this size;\n"
                     "k M G T are powers of 1024 (repeatable: all must hold)")
@@ -111,13 +111,14 @@ int main(int argc, char** argv) {
                     "Order of each directory's entries: name (default), mtime (oldest first), none\n"
                     "(as the file system lists them: fastest)")
         ->type_name("ORDER")
-        ->check(CLI::IsMember({"name", "mtime", "none"}));
+        ->check(CLI::IsMember({"name", "mtime", "none"}).description(""));
     app->add_flag("-L,--follow", find.follow_symlinks,
                   "Follow symbolic links (loops are detected and reported); a broken link is listed as l");
-    auto* print0 = app->add_flag("-0,--print0", opt.print0, "End each path with a NUL byte instead of a newline");
-    app->add_flag("--json", opt.json, "Print JSON records: path, type, size, mtime (UTC, ISO 8601)")->excludes(print0);
+    app->add_flag("-0,--print0", opt.print0, "End each path with a NUL byte instead of a newline");
+    app->add_flag("--json", opt.json, "Print JSON records: path, type, size, mtime (UTC, ISO 8601)");
     libpipe::parse_command_line(*app, argc, argv);
 
+    if (opt.json && opt.print0) throw libpipe::Error("--json and --print0 cannot be used together");
     find.pattern = opt.pattern;
     for (const std::string& t : opt.types) find.types.push_back(libpipe::parse_file_type(t));
     for (const std::string& s : opt.sizes) find.sizes.push_back(libpipe::parse_size_filter(s));
