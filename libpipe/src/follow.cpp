@@ -72,6 +72,7 @@ struct OpenFile {
   bool regular = true;
   std::uint64_t dev = 0, ino = 0;
   std::uint64_t pos = 0;        // the next byte to read
+  std::uint64_t seen_size = 0;  // the size when the name was last looked at
   std::string partial;          // bytes read after the last newline
   std::uint64_t skip_lines = 0; // -n +K: lines still to pass over
   std::uint64_t head_len = 0;   // the first head_len bytes hash to head_hash
@@ -90,6 +91,7 @@ struct OpenFile {
     dev = o.dev;
     ino = o.ino;
     pos = o.pos;
+    seen_size = o.seen_size;
     partial = std::move(o.partial);
     skip_lines = o.skip_lines;
     head_len = o.head_len;
@@ -428,7 +430,16 @@ void Follower::check(Followed& f) {
   if (f.current) {
     OpenFile& of = *f.current;
     if (static_cast<std::uint64_t>(st.st_ino) == of.ino && static_cast<std::uint64_t>(st.st_dev) == of.dev) {
-      if (of.regular && static_cast<std::uint64_t>(st.st_size) < of.pos) truncated(f);
+      if (!of.regular) return;
+      auto size = static_cast<std::uint64_t>(st.st_size);
+      if (size < of.pos) {
+        truncated(f);
+      } else if (size != of.seen_size && of.head_len > 0) {
+        // Truncated and written past our offset before we looked: the first bytes changed.
+        std::uint64_t hash = 0;
+        if (hash_head(of.fd, of.head_len, hash) && hash != of.head_hash) truncated(f);
+      }
+      of.seen_size = size;
       return;
     }
     if (!of.regular) return;  // a FIFO is read until it ends
@@ -443,8 +454,9 @@ void Follower::check(Followed& f) {
 
 bool Follower::pump(Followed& f, OpenFile& of) {
   if (of.ended) return false;
-  if (!of.regular) {
+  if (!of.regular && !opt_.once) {
     // A stream: read only what is ready, so standard input never blocks the others.
+    // (--once reads a stream to its end.)
     pollfd p{of.fd, POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) {
       of.at_eof = true;
@@ -477,7 +489,8 @@ bool Follower::pump(Followed& f, OpenFile& of) {
   emit(f, of, buf_.get(), static_cast<std::size_t>(got));
   of.update_head();
   state_dirty_ = true;
-  return static_cast<std::size_t>(got) == block;
+  // A stream may hold more than one read gives; a file that filled the buffer may too.
+  return !of.regular || static_cast<std::size_t>(got) == block;
 }
 
 void Follower::emit_line(Followed& f, OpenFile& of, std::string_view line) {

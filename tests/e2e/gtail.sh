@@ -121,6 +121,25 @@ stop $pid
 expect_eq "copytruncate: every line exactly once" "$(cat ct.log.* ct.log | sort | md5sum)" "$(sort out | md5sum)"
 expect_match "copytruncate is reported" "^gtail: ct.log: file truncated; reading it again from the start$" "$(head -1 err)"
 
+# copytruncate noticed late: the file was emptied and written past gtail's offset while gtail
+# was stopped; its first bytes tell, and the lines written before the copy come from the copy.
+printf 'c1\nc2\n' >late.log
+gtail late.log >out 2>err &
+pid=$!
+wait_for 30 caught_up $pid late.log
+kill -STOP $pid
+printf 'c3\n' >>late.log
+cp late.log late.log.1
+: >late.log
+printf 'after the truncation, longer than before\n' >>late.log
+kill -CONT $pid
+wait_for 30 has_lines out 2 || fail "late copytruncate: $(wc -l <out) of 2 lines"
+wait_for 30 caught_up $pid late.log
+stop $pid
+expect_eq "late copytruncate: the copy's missed line, then the new file" \
+  $'c3\nafter the truncation, longer than before' "$(cat out)"
+expect_eq "late copytruncate is reported" "gtail: late.log: file truncated; reading it again from the start" "$(cat err)"
+
 # --- Deleted and recreated; two files multiplexed with -H ---------------------------
 printf 'a0\n' >a.log
 printf 'b0\n' >b.log
@@ -236,6 +255,33 @@ expect_eq "follow then cron: every line once" "$(md5sum <t.log)" "$(cat term1 te
 printf 'garbage\n' >badstate
 expect_status 2 gtail --once --state badstate f
 expect_match "a malformed state file is named" "^gtail: badstate: line 1: malformed" "$(cat err)"
+
+# A run stopped while it still reads a renamed file records both files; the next run ends each.
+printf 'r1\n' >dr.log
+gtail --state drst dr.log >dr1 2>/dev/null &
+pid=$!
+wait_for 30 caught_up $pid dr.log
+mv dr.log dr.log.1
+printf 'r2\n' >dr.log
+wait_for 30 has_lines dr1 2
+stop $pid
+expect_eq "two files in the state while the renamed one is read on" "2" "$(grep -vc '^#' drst)"
+printf 'r-late\n' >>dr.log.1
+printf 'r3\n' >>dr.log
+gtail --once --state drst dr.log >dr2
+expect_eq "the renamed file's late line and the new file's, once each" $'r1\nr2\nr-late\nr3' "$(cat dr1 dr2)"
+
+# Hostile bytes: binary junk, no newline at all, a line of 8 MB, pass through unchanged.
+{ head -c 100000 /dev/urandom; printf '\n'; head -c 8000000 /dev/zero | tr '\0' x; printf '\nend\n'; } >junk
+gtail --once --from-start junk >out
+expect_files_eq "binary junk and an 8 MB line pass through byte for byte" junk out
+printf 'no newline at all' >nonl
+expect_eq "a file without any newline is one line" "no newline at all" "$(gtail --once --from-start nonl)"
+
+# Standard input: read as it arrives, to its end.
+expect_eq "- reads standard input to its end" $'a\nb\nc' \
+  "$( (printf 'a\nb'; sleep 0.2; printf '\nc\n') | gtail --once -)"
+expect_eq "- while following: ends with its input" $'s1\ns2' "$( (printf 's1\n'; sleep 0.2; printf 's2\n') | gtail -)"
 
 # --- Ending: --pid, --idle-timeout, signals, closed pipes, write errors -------------
 sleep 1 &
