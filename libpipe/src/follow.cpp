@@ -620,7 +620,11 @@ int Follower::wait_and_listen(Clock::time_point now) {
 }
 
 int Follower::run() {
-  if (!opt_.state_path.empty()) state_.load(opt_.state_path);
+  std::optional<StateLock> lock;
+  if (!opt_.state_path.empty()) {
+    lock.emplace(opt_.state_path);
+    state_.load(opt_.state_path);
+  }
   if (!opt_.once) {
     watcher_ = std::make_unique<ChangeWatcher>(opt_.poll_interval, opt_.fallback_interval);
     watch_dirs();

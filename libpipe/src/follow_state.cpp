@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -141,6 +142,24 @@ std::string absolute_path(const std::string& path) {
   std::string_view rest = path;
   while (rest.starts_with("./")) rest.remove_prefix(2);
   return (cwd == "/" ? "" : cwd) + "/" + std::string(rest);
+}
+
+StateLock::StateLock(const std::string& state_path) {
+  std::string lock_path = state_path + ".lock";
+  fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw system_error(lock_path, errno);
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK) throw Error(state_path, "in use by another gtail (its lock is " + lock_path + ")");
+    throw system_error(lock_path, err);
+  }
+}
+
+StateLock::~StateLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void FollowState::load(const std::string& path) {

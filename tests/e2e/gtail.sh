@@ -252,6 +252,18 @@ glogsim --lines 10 --seed 24 >>t.log
 gtail --once --state tst t.log >term2
 expect_eq "follow then cron: every line once" "$(md5sum <t.log)" "$(cat term1 term2 | md5sum)"
 
+# One run at a time per state file: an overlapping run is refused, before it prints anything.
+gtail --state busy f >/dev/null 2>&1 &
+pid=$!
+wait_for 30 waiting $pid
+expect_status 2 gtail --once --state busy f
+expect_eq "a state file in use is refused" \
+  "gtail: busy: in use by another gtail (its lock is busy.lock)" "$(cat err)"
+stop $pid
+expect_status 2 gtail --once --from-start --state no/such/dir/st f
+expect_empty "an unusable state path fails before printing" "$(cat out)"
+expect_match "... naming it" "^gtail: no/such/dir/st.lock: No such file or directory$" "$(cat err)"
+
 printf 'garbage\n' >badstate
 expect_status 2 gtail --once --state badstate f
 expect_match "a malformed state file is named" "^gtail: badstate: line 1: malformed" "$(cat err)"

@@ -128,3 +128,20 @@ TEST(FollowState, AbsolutePaths) {
   EXPECT_EQ(libpipe::absolute_path("./x.log"), cwd + "/x.log");
   EXPECT_EQ(libpipe::absolute_path("x.log"), cwd + "/x.log");
 }
+
+TEST(FollowState, OneRunAtATimePerStateFile) {
+  TempDir dir;
+  {
+    libpipe::StateLock first(dir / "state");
+    try {
+      libpipe::StateLock second(dir / "state");
+      FAIL() << "a second lock on the same state file";
+    } catch (const libpipe::Error& e) {
+      EXPECT_EQ(e.where(), dir / "state");
+      EXPECT_NE(e.reason().find("in use by another gtail"), std::string::npos);
+    }
+    libpipe::StateLock other(dir / "other-state");  // another state file is free
+  }
+  libpipe::StateLock again(dir / "state");  // released with its owner
+  EXPECT_THROW(libpipe::StateLock(dir / "no/such/dir/state"), libpipe::Error);
+}

@@ -61,6 +61,21 @@ std::vector<std::string> rotated_siblings(const std::string& path);
 // `path` made absolute against the current directory (lexically: no symlinks resolved).
 std::string absolute_path(const std::string& path);
 
+// Keeps two runs from using one state file at once (an overlapping cron run would print the
+// same lines twice): an exclusive flock on STATE.lock beside it, held while the object
+// lives. Throws Error naming the state file when another process holds it or when the lock
+// file cannot be created (so a bad --state path fails before anything is printed).
+class StateLock {
+ public:
+  explicit StateLock(const std::string& state_path);
+  ~StateLock();
+  StateLock(const StateLock&) = delete;
+  StateLock& operator=(const StateLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 class FollowState {
  public:
   // Reads a state file; a missing file is an empty state. Throws Error naming the file
