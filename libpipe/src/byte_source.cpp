@@ -31,9 +31,16 @@ FdSource::~FdSource() {
 }
 
 std::size_t FdSource::read(char* buf, std::size_t n) {
-  if (!regular_ && flush_before_wait_ != nullptr) {
+  if (!regular_ && (flush_before_wait_ != nullptr || wait_hook_)) {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 0) == 0) flush_before_wait_->flush();
+    if (::poll(&p, 1, 0) == 0) {
+      if (flush_before_wait_ != nullptr) flush_before_wait_->flush();
+      // Wait in slices the hook chooses; a signal (poll fails with EINTR) or input ends it.
+      while (wait_hook_ && !stop_requested()) {
+        int timeout = wait_hook_();
+        if (timeout < 0 || ::poll(&p, 1, timeout) != 0) break;
+      }
+    }
   }
   for (;;) {
     if (stop_requested()) return 0;

@@ -119,6 +119,31 @@ TEST(FdSource, AFailedFlushBeforeWaitingIsAnOutputError) {
   close(out);
 }
 
+TEST(FdSource, CallsTheWaitHookWhileTheInputIsQuiet) {
+  int in[2];
+  ASSERT_EQ(pipe(in), 0);
+  libpipe::FdSource src(in[0], "test input", true);
+  int calls = 0;
+  // The hook asks to be called again after 1 ms, three times, then produces the input
+  // itself: the read must return it, having called the hook each time it timed out.
+  src.wait_hook([&] {
+    if (++calls == 3) {
+      EXPECT_EQ(write(in[1], "y", 1), 1);
+      return -1;
+    }
+    return 1;
+  });
+  char buf[8];
+  EXPECT_EQ(src.read(buf, sizeof buf), 1u);
+  EXPECT_EQ(buf[0], 'y');
+  EXPECT_EQ(calls, 3);
+  // Input already waiting: the hook is not called.
+  EXPECT_EQ(write(in[1], "z", 1), 1);
+  EXPECT_EQ(src.read(buf, sizeof buf), 1u);
+  EXPECT_EQ(calls, 3);
+  close(in[1]);
+}
+
 TEST(MemorySource, HandsOutItsBytes) {
   libpipe::MemorySource src("abcdefghij", "mem", 3);
   EXPECT_EQ(read_all(src), "abcdefghij");

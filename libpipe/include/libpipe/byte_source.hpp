@@ -8,6 +8,7 @@
 //   while (std::size_t n = in->read(buf, sizeof buf)) …
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,12 +46,19 @@ class FdSource : public ByteSource {
   // Flush this output before blocking on input (nullptr: none).
   void flush_before_wait(Output* out) noexcept { flush_before_wait_ = out; }
 
+  // Called (after the flush) when the next read would block: a stage that must act on a
+  // clock while its input is quiet (gquery --interval) does it here. The hook returns how
+  // many milliseconds to wait for input before it is called again; -1 waits for input.
+  using WaitHook = std::function<int()>;
+  void wait_hook(WaitHook hook) { wait_hook_ = std::move(hook); }
+
  private:
   int fd_;
   std::string name_;
   bool owns_fd_;
   bool regular_ = false;
   Output* flush_before_wait_;
+  WaitHook wait_hook_;
 };
 
 // Opens a path for reading; "-" means standard input (named "standard input" in messages).
