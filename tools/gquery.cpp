@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
         libpipe::LineReader lines(*source);
         more = engine->consume(lines, stats);
       } catch (const libpipe::Error& e) {
+        if (e.where() == out.name()) throw;  // our output failed: that is fatal (status 2)
         diag.error(e);
       }
       if (stats.malformed > 0) {

@@ -2,7 +2,7 @@
 # diagnostics format, closed pipes. Each tool that lands is added to TOOLS.
 source "$(dirname "$0")/lib.sh"
 
-TOOLS=(gfind glogsim gopen-cat gtail)
+TOOLS=(gfind glogsim gopen-cat gtail gquery)
 
 for t in "${TOOLS[@]}"; do
   expect_status 0 "$t" --help
