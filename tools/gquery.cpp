@@ -108,8 +108,9 @@ int main(int argc, char** argv) {
         name = source->name();
         libpipe::LineReader lines(*source);
         more = engine->consume(lines, stats);
+      } catch (const libpipe::OutputError&) {
+        throw;  // our own output failed (also during a flush before a wait): fatal, status 2
       } catch (const libpipe::Error& e) {
-        if (e.where() == out.name()) throw;  // our output failed: that is fatal (status 2)
         diag.error(e);
       }
       if (stats.malformed > 0) {
