@@ -10,6 +10,14 @@
 # median, gpipe's throughput on INPUT (a file, or a number of bytes), gpipe's ratio
 # against each peer (how many times faster) and gpipe's peak memory.
 # A peer whose program is not installed is reported as missing and skipped.
+#
+# INPUT `-` means the workload reads no input file (a directory walk): no throughput.
+# BENCH_NORMALIZE=sort compares outputs after sorting their lines, for peers whose order is
+# not deterministic (fd prints as its threads find):
+#
+#   BENCH_NORMALIZE=sort compare "gfind: *.h under /usr" - \
+#     gfind "gfind '*.h' /usr" \
+#     fd    "fdfind -u -g '*.h' /usr"
 
 BENCH_REPS=${BENCH_REPS:-5}
 BENCH_FAILED=0
@@ -48,11 +56,13 @@ compare() {
     shift 2
   done
   # Same answer first.
-  bash -c "${cmds[0]}" >"$BENCH_TMP/expected" 2>/dev/null
+  local normalize=cat
+  [[ ${BENCH_NORMALIZE:-} == sort ]] && normalize="env LC_ALL=C sort"
+  bash -c "${cmds[0]}" 2>/dev/null | $normalize >"$BENCH_TMP/expected"
   local i
   local ok=()
   for ((i = 0; i < ${#cmds[@]}; i++)); do
-    if ((i == 0)) || { bash -c "${cmds[$i]}" 2>/dev/null | cmp -s - "$BENCH_TMP/expected"; }; then
+    if ((i == 0)) || { bash -c "${cmds[$i]}" 2>/dev/null | $normalize | cmp -s - "$BENCH_TMP/expected"; }; then
       ok[$i]=1
     else
       ok[$i]=0
@@ -71,8 +81,12 @@ compare() {
     medians[$i]=$(tr ' ' '\n' <<<"${runs[$i]}" | grep . | _median)
   done
   local bytes mb_s mem
-  bytes=$(_bytes_of "$input")
-  mb_s=$(awk -v b="$bytes" -v t="${medians[0]}" 'BEGIN {if (t > 0) printf "%.0f MB/s", b / t / 1e6; else print "-"}')
+  if [[ $input == - ]]; then
+    mb_s="-"
+  else
+    bytes=$(_bytes_of "$input")
+    mb_s=$(awk -v b="$bytes" -v t="${medians[0]}" 'BEGIN {if (t > 0) printf "%.0f MB/s", b / t / 1e6; else print "-"}')
+  fi
   mem=$(_peak_kb "${cmds[0]}")
   local cells="${names[0]} ${medians[0]} s"
   for ((i = 1; i < ${#cmds[@]}; i++)); do

@@ -1,0 +1,23 @@
+# bench/lib.sh's compare(): a peer giving another answer is a MISMATCH; BENCH_NORMALIZE=sort
+# forgives only the order of lines; INPUT `-` prints no throughput.
+source "$(dirname "$0")/lib.sh"
+BENCH_TMP=$WORK/bench
+mkdir -p "$BENCH_TMP"
+: >"$BENCH_TMP/missing"
+BENCH_REPS=1
+source "${GPIPE_SOURCE_DIR:?}/bench/lib.sh"
+
+compare "order differs" - "gpipe ab" "printf 'a\nb\n'" "peer ba" "printf 'b\na\n'" >row
+row=$(cat row)
+expect_match "another order is a mismatch by default" "MISMATCH" "$row"
+expect_eq "a mismatch fails the run" "1" "$BENCH_FAILED"
+
+BENCH_FAILED=0
+row=$(BENCH_NORMALIZE=sort compare "order differs" - "gpipe ab" "printf 'a\nb\n'" "peer ba" "printf 'b\na\n'")
+[[ $row == *MISMATCH* ]] && fail "BENCH_NORMALIZE=sort forgives the order: $row"
+CHECKS=$((CHECKS + 1))
+expect_match "INPUT - gives no throughput" '^\| order differs \| gpipe ab [0-9.]+ s; peer ba [0-9.]+ s \([0-9.]+×\) \| - \|' "$row"
+
+row=$(BENCH_NORMALIZE=sort compare "content differs" - "gpipe ab" "printf 'a\nb\n'" "peer ac" "printf 'c\na\n'")
+expect_match "sorting does not forgive other lines" "MISMATCH" "$row"
+pass
