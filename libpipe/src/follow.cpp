@@ -392,7 +392,9 @@ void Follower::truncated(Followed& f) {
   // in the copy beside it. Read it from there, so nothing is lost.
   FileRecord rec{of.dev, of.ino, of.pos, of.head_len, of.head_hash};
   if (of.head_len > 0) {
-    for (const auto& path : rotated_siblings(f.name)) {
+    auto siblings = rotated_siblings(f.name);
+    for (auto it = siblings.rbegin(); it != siblings.rend(); ++it) {  // the newest copy first
+      const std::string& path = *it;
       int err = 0;
       auto copy = open_file(path, err);
       if (!copy || !copy->regular || copy->ino == of.ino) continue;
@@ -489,8 +491,9 @@ bool Follower::pump(Followed& f, OpenFile& of) {
   emit(f, of, buf_.get(), static_cast<std::size_t>(got));
   of.update_head();
   state_dirty_ = true;
-  // A stream may hold more than one read gives; a file that filled the buffer may too.
-  return !of.regular || static_cast<std::size_t>(got) == block;
+  // More may be waiting when the buffer was filled; --once reads a stream to its end. (A
+  // follower never loops on a trickling stream: it flushes and waits between reads.)
+  return (opt_.once && !of.regular) || static_cast<std::size_t>(got) == block;
 }
 
 void Follower::emit_line(Followed& f, OpenFile& of, std::string_view line) {
