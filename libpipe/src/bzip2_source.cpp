@@ -78,7 +78,8 @@ class Bzip2Source final : public detail::Decoder {
 
 }  // namespace
 
-std::unique_ptr<ByteSource> make_bzip2_source(std::unique_ptr<ByteSource> raw) {
+std::unique_ptr<ByteSource> make_bzip2_source(std::unique_ptr<ByteSource> raw, unsigned threads) {
+  if (threads > 1) return detail::make_parallel_bzip2_source(std::move(raw), threads);
   return std::make_unique<Bzip2Source>(std::move(raw));
 }
 

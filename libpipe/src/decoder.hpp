@@ -58,6 +58,9 @@ class Decoder : public ByteSource {
   std::optional<Error> pending_;
 };
 
+// bzip2_parallel.cpp: the blocks of bzip2 streams decoded on `threads` threads.
+std::unique_ptr<ByteSource> make_parallel_bzip2_source(std::unique_ptr<ByteSource> raw, unsigned threads);
+
 // Clamps a size to what a C library's `unsigned` length field can hold.
 inline unsigned clamp_uint(std::size_t n) noexcept {
   return n > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<unsigned>(n);

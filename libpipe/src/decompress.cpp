@@ -88,7 +88,8 @@ std::optional<Compression> detect_compression(std::string_view head, bool at_end
   return Compression::plain;
 }
 
-std::unique_ptr<ByteSource> open_decoded(std::unique_ptr<ByteSource> raw, Compression* detected) {
+std::unique_ptr<ByteSource> open_decoded(std::unique_ptr<ByteSource> raw, Compression* detected,
+                                         unsigned threads) {
   constexpr std::size_t longest_magic = 10;
   std::string head;
   std::optional<Compression> format;
@@ -106,7 +107,7 @@ std::unique_ptr<ByteSource> open_decoded(std::unique_ptr<ByteSource> raw, Compre
                              : std::make_unique<PrefixSource>(std::move(head), std::move(raw));
   switch (*format) {
     case Compression::gzip: return make_gzip_source(std::move(source));
-    case Compression::bzip2: return make_bzip2_source(std::move(source));
+    case Compression::bzip2: return make_bzip2_source(std::move(source), threads);
     case Compression::xz: return make_xz_source(std::move(source));
     case Compression::zstd: return make_zstd_source(std::move(source));
     case Compression::plain: break;

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "libpipe/decompress.hpp"
 #include "libpipe/error.hpp"
@@ -75,7 +77,11 @@ std::string line_prefix(const OpenCatOptions& opt, const std::string& path) {
 // a reader of both streams sees them in order.
 void cat_one(const std::string& path, const OpenCatOptions& opt, Output& out, Diagnostics& diag) {
   try {
-    auto in = open_decoded(open_input(path, &out));
+    auto raw = open_input(path, &out);
+    // A file never makes us wait: bzip2 may decode its blocks on every core. A pipe is
+    // decoded as it arrives, by this thread.
+    unsigned threads = raw->is_regular_file() ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+    auto in = open_decoded(std::move(raw), nullptr, threads);
     cat_lines(*in, out, line_prefix(opt, path));
   } catch (const Error& e) {
     if (out.failed()) throw;  // the output broke while flushing before a wait: fatal

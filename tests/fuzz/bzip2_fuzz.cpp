@@ -1,4 +1,5 @@
-// The bzip2 decoder on hostile bytes, and on bzip2 data of any content read in odd pieces.
+// The bzip2 decoders (one thread, and blocks on several threads) on hostile bytes, and on
+// bzip2 data of any content read in odd pieces.
 #include <bzlib.h>
 
 #include "decoder_fuzz.hpp"
@@ -18,5 +19,12 @@ std::string compress(const std::string& data) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  return fuzz::run(data, size, libpipe::make_bzip2_source, compress);
+  auto one_thread = [](std::unique_ptr<libpipe::ByteSource> raw) {
+    return libpipe::make_bzip2_source(std::move(raw), 1);
+  };
+  auto three_threads = [](std::unique_ptr<libpipe::ByteSource> raw) {
+    return libpipe::make_bzip2_source(std::move(raw), 3);
+  };
+  fuzz::run(data, size, one_thread, compress);
+  return fuzz::run(data, size, three_threads, compress);
 }

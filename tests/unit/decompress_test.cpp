@@ -35,15 +35,19 @@ std::string gzip(const std::string& data) {
   return out;
 }
 
-std::string bzip2(const std::string& data) {
+std::string bzip2(const std::string& data, int level = 9) {
   std::string out(data.size() + data.size() / 100 + 700, '\0');
   auto len = static_cast<unsigned>(out.size());
   EXPECT_EQ(BZ2_bzBuffToBuffCompress(out.data(), &len, const_cast<char*>(data.data()),
-                                     static_cast<unsigned>(data.size()), 9, 0, 0),
+                                     static_cast<unsigned>(data.size()), level, 0, 0),
             BZ_OK);
   out.resize(len);
   return out;
 }
+
+std::string bzip2_best(const std::string& data) { return bzip2(data, 9); }
+// 100 kB blocks: many blocks even in small tests, for the parallel decoder.
+std::string bzip2_fast(const std::string& data) { return bzip2(data, 1); }
 
 std::string xz(const std::string& data) {
   std::string out(lzma_stream_buffer_bound(data.size()), '\0');
@@ -67,11 +71,14 @@ std::string zstd(const std::string& data) {
   return out;
 }
 
+using MakeSource = std::function<std::unique_ptr<libpipe::ByteSource>(std::unique_ptr<libpipe::ByteSource>)>;
+
 struct Codec {
   const char* name;
   Compression format;
   std::function<std::string(const std::string&)> compress;
   std::size_t magic_length;  // shorter cuts are too short to be recognised: plain
+  MakeSource make;           // the decoder; empty: whatever open_decoded picks
 };
 
 std::ostream& operator<<(std::ostream& os, const Codec& c) { return os << c.name; }
@@ -83,11 +90,18 @@ struct Decoded {
 };
 
 // Decodes everything, with reads of at most `max_read` compressed bytes and `chunk` output
-// bytes at a time.
-Decoded decode(const std::string& compressed, std::size_t max_read = 0, std::size_t chunk = 1 << 16) {
+// bytes at a time, with `make` or else with the decoder open_decoded picks.
+Decoded decode(const std::string& compressed, std::size_t max_read = 0, std::size_t chunk = 1 << 16,
+               const MakeSource& make = {}, Compression format = Compression::plain) {
   Decoded result;
-  auto in = libpipe::open_decoded(
-      std::make_unique<libpipe::MemorySource>(compressed, "test.file", max_read), &result.format);
+  auto raw = std::make_unique<libpipe::MemorySource>(compressed, "test.file", max_read);
+  std::unique_ptr<libpipe::ByteSource> in;
+  if (make) {
+    in = make(std::move(raw));
+    result.format = format;
+  } else {
+    in = libpipe::open_decoded(std::move(raw), &result.format);
+  }
   std::string buf(chunk, '\0');
   try {
     while (std::size_t n = in->read(buf.data(), buf.size())) result.data.append(buf.data(), n);
@@ -115,12 +129,17 @@ std::string random_bytes(std::size_t n, unsigned seed = 7) {
   return s;
 }
 
-class DecoderTest : public ::testing::TestWithParam<Codec> {};
+class DecoderTest : public ::testing::TestWithParam<Codec> {
+ protected:
+  Decoded run(const std::string& compressed, std::size_t max_read = 0, std::size_t chunk = 1 << 16) {
+    return decode(compressed, max_read, chunk, GetParam().make, GetParam().format);
+  }
+};
 
 TEST_P(DecoderTest, RoundTripIsExact) {
   const Codec& c = GetParam();
   std::string text = log_lines(20000);
-  auto got = decode(c.compress(text));
+  auto got = run(c.compress(text));
   EXPECT_EQ(got.format, c.format);
   EXPECT_FALSE(got.error) << *got.error;
   EXPECT_TRUE(got.data == text);
@@ -129,7 +148,7 @@ TEST_P(DecoderTest, RoundTripIsExact) {
 TEST_P(DecoderTest, BinaryDataPassesUnchanged) {
   const Codec& c = GetParam();
   std::string bytes = random_bytes(3 << 20);  // incompressible, larger than every buffer
-  auto got = decode(c.compress(bytes));
+  auto got = run(c.compress(bytes));
   EXPECT_FALSE(got.error) << *got.error;
   EXPECT_TRUE(got.data == bytes);
 }
@@ -140,7 +159,7 @@ TEST_P(DecoderTest, TinyReadsAndTinyOutputBuffers) {
   std::string packed = c.compress(text) + c.compress(text);
   for (std::size_t max_read : {1, 3, 7, 1000}) {
     for (std::size_t chunk : {1, 2, 5, 4096}) {
-      auto got = decode(packed, max_read, chunk);
+      auto got = run(packed, max_read, chunk);
       EXPECT_FALSE(got.error) << max_read << "/" << chunk << ": " << *got.error;
       EXPECT_TRUE(got.data == text + text) << max_read << "/" << chunk;
     }
@@ -150,14 +169,14 @@ TEST_P(DecoderTest, TinyReadsAndTinyOutputBuffers) {
 TEST_P(DecoderTest, EveryMemberOfAConcatenation) {
   const Codec& c = GetParam();
   std::string a = log_lines(1000, 1), b = log_lines(500, 2);
-  auto got = decode(c.compress(a) + c.compress("") + c.compress(b) + c.compress(a));
+  auto got = run(c.compress(a) + c.compress("") + c.compress(b) + c.compress(a));
   EXPECT_FALSE(got.error) << *got.error;
   EXPECT_TRUE(got.data == a + b + a);
 }
 
 TEST_P(DecoderTest, EmptyData) {
   const Codec& c = GetParam();
-  auto got = decode(c.compress(""));
+  auto got = run(c.compress(""));
   EXPECT_EQ(got.format, c.format);
   EXPECT_FALSE(got.error) << *got.error;
   EXPECT_EQ(got.data, "");
@@ -168,7 +187,7 @@ TEST_P(DecoderTest, TruncatedAtEveryPoint) {
   std::string text = log_lines(200);
   std::string packed = c.compress(text);
   for (std::size_t cut = c.magic_length; cut < packed.size(); ++cut) {
-    auto got = decode(packed.substr(0, cut), 0, 333);
+    auto got = run(packed.substr(0, cut), 0, 333);
     ASSERT_TRUE(got.error) << "cut at " << cut << " of " << packed.size();
     EXPECT_EQ(got.format, c.format);
     EXPECT_NE(got.error->find("test.file: "), std::string::npos) << *got.error;
@@ -182,7 +201,7 @@ TEST_P(DecoderTest, TruncatedLateKeepsNearlyEverything) {
   const Codec& c = GetParam();
   std::string a = log_lines(3000, 1), b = log_lines(3000, 2);
   std::string packed_b = c.compress(b);
-  auto got = decode(c.compress(a) + packed_b.substr(0, packed_b.size() - 20));
+  auto got = run(c.compress(a) + packed_b.substr(0, packed_b.size() - 20));
   ASSERT_TRUE(got.error);
   EXPECT_TRUE(got.data.starts_with(a)) << "the whole first member comes out";
   EXPECT_TRUE((a + b).starts_with(got.data));
@@ -196,7 +215,7 @@ TEST_P(DecoderTest, CorruptionIsReported) {
     std::string bad = packed_b;
     std::size_t at = bad.size() / 4 + bad.size() * static_cast<std::size_t>(i) / 40;
     bad[at] = static_cast<char>(bad[at] ^ 0x55);
-    auto got = decode(packed_a + bad);
+    auto got = run(packed_a + bad);
     ASSERT_TRUE(got.error) << "byte " << at << " of " << bad.size() << " changed";
     EXPECT_NE(got.error->find("test.file: "), std::string::npos);
     // The good first member is never lost.
@@ -207,7 +226,7 @@ TEST_P(DecoderTest, CorruptionIsReported) {
 TEST_P(DecoderTest, TrailingGarbageIsReportedAfterTheData) {
   const Codec& c = GetParam();
   std::string text = log_lines(100);
-  auto got = decode(c.compress(text) + "this is not compressed data\n");
+  auto got = run(c.compress(text) + "this is not compressed data\n");
   ASSERT_TRUE(got.error);
   EXPECT_TRUE(got.data == text);
 }
@@ -230,7 +249,8 @@ TEST_P(DecoderTest, ReadErrorOfTheRawInputComesAfterTheData) {
   const Codec& c = GetParam();
   std::string text = log_lines(40000);  // several blocks of every format
   std::string packed = c.compress(text);
-  auto in = libpipe::open_decoded(std::make_unique<Failing>(packed.substr(0, packed.size() / 2)));
+  auto failing = std::make_unique<Failing>(packed.substr(0, packed.size() / 2));
+  auto in = c.make ? c.make(std::move(failing)) : libpipe::open_decoded(std::move(failing));
   std::string out, buf(1 << 20, '\0');
   try {
     while (std::size_t n = in->read(buf.data(), buf.size())) out.append(buf.data(), n);
@@ -243,10 +263,14 @@ TEST_P(DecoderTest, ReadErrorOfTheRawInputComesAfterTheData) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, DecoderTest,
-                         ::testing::Values(Codec{"gzip", Compression::gzip, gzip, 3},
-                                           Codec{"bzip2", Compression::bzip2, bzip2, 10},
-                                           Codec{"xz", Compression::xz, xz, 6},
-                                           Codec{"zstd", Compression::zstd, zstd, 4}),
+                         ::testing::Values(Codec{"gzip", Compression::gzip, gzip, 3, {}},
+                                           Codec{"bzip2", Compression::bzip2, bzip2_best, 10, {}},
+                                           Codec{"bzip2_parallel", Compression::bzip2, bzip2_fast, 10,
+                                                 [](std::unique_ptr<libpipe::ByteSource> raw) {
+                                                   return libpipe::make_bzip2_source(std::move(raw), 3);
+                                                 }},
+                                           Codec{"xz", Compression::xz, xz, 6, {}},
+                                           Codec{"zstd", Compression::zstd, zstd, 4, {}}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Gzip, TrailingZerosArePadding) {
@@ -271,6 +295,41 @@ TEST(Bzip2, ReportsTheProblemInWords) {
   EXPECT_EQ(decode(packed.substr(0, 40)).error,
             "test.file: unexpected end of file (the bzip2 data is truncated)");
   EXPECT_EQ(decode(packed + "junk").error, "test.file: trailing garbage after the bzip2 data");
+}
+
+
+Decoded decode_parallel(const std::string& packed, std::size_t max_read = 0) {
+  return decode(packed, max_read, 1 << 16, [](std::unique_ptr<libpipe::ByteSource> raw) {
+    return libpipe::make_bzip2_source(std::move(raw), 2);
+  }, Compression::bzip2);
+}
+
+TEST(Bzip2Parallel, ManyBlocksAndStreamsInOrder) {
+  std::string a = log_lines(40000, 1), b = log_lines(10000, 2);  // 3 MB: 30 blocks at -1
+  std::string packed = bzip2(a, 1) + bzip2(b, 9) + bzip2("", 5) + bzip2(a, 1);
+  for (std::size_t max_read : {0, 4096, 77}) {
+    auto got = decode_parallel(packed, max_read);
+    EXPECT_FALSE(got.error) << *got.error;
+    EXPECT_TRUE(got.data == a + b + a) << "reads of " << max_read;
+  }
+}
+
+TEST(Bzip2Parallel, SameWordsAsOneThread) {
+  std::string text = log_lines(20000);
+  std::string packed = bzip2(text, 1);
+  EXPECT_EQ(decode_parallel(packed.substr(0, packed.size() / 2)).error,
+            "test.file: unexpected end of file (the bzip2 data is truncated)");
+  EXPECT_EQ(decode_parallel(packed + "junk").error, "test.file: trailing garbage after the bzip2 data");
+  EXPECT_EQ(decode_parallel(packed + "BZh9junkjunk").error, "test.file: corrupt bzip2 data (bad stream header)");
+  auto padded = decode_parallel(packed + std::string(100, '\0'));
+  EXPECT_FALSE(padded.error) << *padded.error;
+  EXPECT_TRUE(padded.data == text);
+  // A changed stream CRC: every block is fine, the stream as a whole is not.
+  std::string bad_crc = packed;
+  bad_crc[bad_crc.size() - 2] ^= 0x10;
+  auto got = decode_parallel(bad_crc);
+  EXPECT_EQ(got.error, "test.file: corrupt bzip2 data (stream CRC mismatch)");
+  EXPECT_TRUE(got.data == text);
 }
 
 TEST(Detect, MagicBytesNotNames) {

@@ -35,12 +35,17 @@ std::optional<Compression> detect_compression(std::string_view head, bool at_end
 // Reads just enough of `raw` to tell its format (so a slow pipe is not waited on longer than
 // needed), and returns a source that decodes it, or hands out its bytes unchanged when it is
 // plain. The bytes read to tell are not lost. `detected`, when given, receives the format.
+// `threads` above 1 lets a decoder that can use several cores do so (bzip2); only for
+// inputs that never block, such as files (see make_bzip2_source).
 std::unique_ptr<ByteSource> open_decoded(std::unique_ptr<ByteSource> raw,
-                                         Compression* detected = nullptr);
+                                         Compression* detected = nullptr, unsigned threads = 1);
 
 // The decoders, each over the raw bytes of its format.
 std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> raw);
-std::unique_ptr<ByteSource> make_bzip2_source(std::unique_ptr<ByteSource> raw);
+// With threads > 1, the blocks of a bzip2 stream are decoded on that many threads at once
+// and handed out in order, as lbzip2 does. A block is known to be whole only once the next
+// one begins, so on a slow pipe this would hold back lines: use it for files.
+std::unique_ptr<ByteSource> make_bzip2_source(std::unique_ptr<ByteSource> raw, unsigned threads = 1);
 std::unique_ptr<ByteSource> make_xz_source(std::unique_ptr<ByteSource> raw);
 std::unique_ptr<ByteSource> make_zstd_source(std::unique_ptr<ByteSource> raw);
 
