@@ -159,6 +159,25 @@ expect_eq "a recreated file is read from its start; both files, whole lines, pre
   $'a.log\ta1\na.log\ta2\na.log\ta3\nb.log\tb1\nb.log\tb2' "$(sort out)"
 expect_eq "each line once" "5" "$(wc -l <out)"
 
+# A file in a directory that does not exist yet.
+gtail later/app.log >out 2>err &
+pid=$!
+wait_for 30 waiting $pid
+mkdir later
+printf 'first\nsecond\n' >later/app.log
+wait_for 30 has_lines out 2 || fail "a file in a later directory: $(wc -l <out) of 2 lines"
+stop $pid
+expect_eq "a file whose directory appears later is read from its start" $'first\nsecond' "$(cat out)"
+
+# Unreadable files are reported and the others followed (root reads everything: skipped).
+if ((EUID != 0)); then
+  printf 'secret\n' >locked
+  chmod 000 locked
+  expect_status 1 gtail --once --from-start locked f
+  expect_eq "an unreadable file is named" "gtail: locked: Permission denied" "$(cat err)"
+  expect_eq "... and the others are read" $'one\ntwo\nthree' "$(cat out)"
+fi
+
 # Two writers at once, multiplexed: per file, every line, in order.
 gtail -H m1.log m2.log >out 2>/dev/null &
 pid=$!
