@@ -6,6 +6,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -125,6 +126,9 @@ bool ChangeWatcher::read_events() {
       auto* ev = reinterpret_cast<inotify_event*>(p);
       // The kernel removed the watch (its file is gone): forget it.
       if (ev->mask & IN_IGNORED) file_watch_refs_.erase(ev->wd);
+      if (file_watch_refs_.count(ev->wd) && std::find(changed_.begin(), changed_.end(), ev->wd) == changed_.end()) {
+        changed_.push_back(ev->wd);
+      }
       p += sizeof(inotify_event) + ev->len;
     }
   }
@@ -136,6 +140,7 @@ bool ChangeWatcher::wait(std::span<pollfd> extra, int timeout_ms) {
     int every = static_cast<int>(std::lround(interval_ * 1000));
     if (timeout_ms < 0 || timeout_ms > every) timeout_ms = every;
   }
+  changed_.clear();
   std::vector<pollfd> fds(extra.begin(), extra.end());
   if (!polling()) fds.push_back({ifd_, POLLIN, 0});
 

@@ -206,6 +206,7 @@ class Follower {
   void checkpoint(bool force);
   void report(Followed& f, const Error& e);
   int wait_and_listen(Clock::time_point now);
+  std::vector<Followed*> service_order();
 
   const FollowOptions& opt_;
   Output& out_;
@@ -594,6 +595,27 @@ void Follower::checkpoint(bool force) {
   last_checkpoint_ = now;
 }
 
+// The files written to since the last wait first, in the order inotify heard them, so lines
+// of several files come out in the order they arrived; then the others.
+std::vector<Followed*> Follower::service_order() {
+  std::vector<Followed*> order;
+  auto has_wd = [](const Followed& f, int wd) {
+    if (f.current && f.current->wd == wd) return true;
+    return std::any_of(f.draining.begin(), f.draining.end(), [&](const OpenFile& d) { return d.wd == wd; });
+  };
+  if (watcher_) {
+    for (int wd : watcher_->changed()) {
+      for (auto& f : files_) {
+        if (has_wd(f, wd) && std::find(order.begin(), order.end(), &f) == order.end()) order.push_back(&f);
+      }
+    }
+  }
+  for (auto& f : files_) {
+    if (std::find(order.begin(), order.end(), &f) == order.end()) order.push_back(&f);
+  }
+  return order;
+}
+
 // Waits for a change; returns without waiting when a deadline is already due.
 int Follower::wait_and_listen(Clock::time_point now) {
   std::optional<Clock::time_point> deadline;
@@ -662,9 +684,9 @@ int Follower::run() {
     do {
       more = false;
       auto now = Clock::now();
-      for (auto& f : files_) {
+      for (Followed* f : service_order()) {
         if (stop_requested()) break;
-        more |= service(f, now);
+        more |= service(*f, now);
       }
       checkpoint(false);
     } while (more && !stop_requested());

@@ -159,6 +159,21 @@ expect_eq "a recreated file is read from its start; both files, whole lines, pre
   $'a.log\ta1\na.log\ta2\na.log\ta3\nb.log\tb1\nb.log\tb2' "$(sort out)"
 expect_eq "each line once" "5" "$(wc -l <out)"
 
+# Arrival order: lines written while gtail was busy come out file by file in the order the
+# files were written to, not in the order they were named.
+: >o1.log
+: >o2.log
+gtail -H o1.log o2.log >out 2>err &
+pid=$!
+wait_for 30 waiting $pid
+kill -STOP $pid
+printf 'second file first\n' >>o2.log
+printf 'first file later\n' >>o1.log
+kill -CONT $pid
+wait_for 30 has_lines out 2
+stop $pid
+expect_eq "multiplexed in arrival order" $'o2.log\tsecond file first\no1.log\tfirst file later' "$(cat out)"
+
 # A file in a directory that does not exist yet.
 gtail later/app.log >out 2>err &
 pid=$!

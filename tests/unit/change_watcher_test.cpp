@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -86,4 +87,23 @@ TEST(ChangeWatcher, WakesForExtraDescriptors) {
   EXPECT_TRUE(fds[0].revents & POLLIN);
   ::close(p[0]);
   ::close(p[1]);
+}
+
+TEST(ChangeWatcher, SaysWhichFilesChangedInTheOrderTheyWereWritten) {
+  TempDir dir;
+  int a = ::open((dir.path / "a").c_str(), O_RDWR | O_CREAT, 0644);
+  int b = ::open((dir.path / "b").c_str(), O_RDWR | O_CREAT, 0644);
+  libpipe::ChangeWatcher w;
+  if (w.polling()) GTEST_SKIP() << "no inotify here: " << w.fallback_reason();
+  int wa = w.watch_file(a);
+  int wb = w.watch_file(b);
+  ASSERT_EQ(::write(b, "1\n", 2), 2);
+  ASSERT_EQ(::write(a, "2\n", 2), 2);
+  ASSERT_EQ(::write(b, "3\n", 2), 2);
+  ASSERT_TRUE(w.wait({}, 5000));
+  EXPECT_EQ(w.changed(), (std::vector<int>{wb, wa}));
+  EXPECT_FALSE(w.wait({}, 10));
+  EXPECT_TRUE(w.changed().empty());
+  ::close(a);
+  ::close(b);
 }

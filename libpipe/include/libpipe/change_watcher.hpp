@@ -22,6 +22,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace libpipe {
 
@@ -54,6 +55,10 @@ class ChangeWatcher {
   // than the interval). Returns true when woken by a change or by `extra`.
   bool wait(std::span<pollfd> extra, int timeout_ms);
 
+  // The file watches (ids from watch_file) that reported a change during the last wait, in
+  // the order their first event came: the order in which the files were written to.
+  const std::vector<int>& changed() const noexcept { return changed_; }
+
  private:
   void fall_back(std::string reason);
   bool read_events();
@@ -62,6 +67,7 @@ class ChangeWatcher {
   double interval_;
   std::string fallback_reason_;
   std::map<int, int> file_watch_refs_;  // inotify shares one watch per inode
+  std::vector<int> changed_;
 };
 
 }  // namespace libpipe
