@@ -1,0 +1,61 @@
+#pragma once
+// ggrep's matcher: finds the lines of a buffer that match, the way GNU grep and ripgrep do.
+// The whole buffer (many lines) is searched at once — for the pattern's required literal
+// with memmem when it has one (literal.hpp), else with RE2 itself — and only the line around
+// a candidate is confirmed with RE2. RE2 runs in linear time, so no pattern and no line can
+// make a search hang, and no match ever crosses a newline (RE2's never_nl).
+//
+//   libpipe::Matcher m({.patterns = {R"(ply-.*\.gz)"}});
+//   std::size_t b, e;
+//   if (m.find_line(block, 0, b, e)) …   // block[b, e) is the first matching line (e: its '\n')
+//
+// Patterns RE2 cannot take (backreferences, lookaround) throw Error with RE2's reason.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace libpipe {
+
+struct MatcherOptions {
+  std::vector<std::string> patterns;  // a line matches when any of them does
+  bool fixed = false;                 // -F: the patterns are plain text
+  bool ignore_case = false;           // -i
+  bool word = false;                  // -w: the match must be a whole word
+  bool line = false;                  // -x: the match must be the whole line
+};
+
+class Matcher {
+ public:
+  explicit Matcher(const MatcherOptions& options);
+  ~Matcher();
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+
+  // The first matching line of text[from, size): text holds whole lines, each ending in '\n'
+  // (from is the start of one). Sets [begin, end), end being the position of its '\n'.
+  bool find_line(std::string_view text, std::size_t from, std::size_t& begin, std::size_t& end) const;
+
+  // Whether one line (without its '\n') matches.
+  bool matches(std::string_view line) const;
+
+  // The next non-empty match in line at or after `from` (for -o and --color).
+  bool next_match(std::string_view line, std::size_t from, std::size_t& begin, std::size_t& end) const;
+
+  // The literal that candidates are searched for (empty: none).
+  const std::string& literal() const noexcept { return literal_; }
+
+ private:
+  std::unique_ptr<re2::RE2> re_;
+  std::string literal_;
+  bool literal_is_match_ = false;  // finding the literal is finding a match
+  int groups_ = 0;                 // submatch holding the match proper (1 with -w)
+};
+
+}  // namespace libpipe

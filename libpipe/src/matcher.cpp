@@ -1,0 +1,167 @@
+#include "libpipe/matcher.hpp"
+
+#include <re2/re2.h>
+
+#include <cstring>
+
+#include "libpipe/error.hpp"
+#include "libpipe/literal.hpp"
+
+namespace libpipe {
+
+namespace {
+
+// RE2's reason, with a hint when the pattern needs what RE2 deliberately lacks.
+[[noreturn]] void bad_pattern(const std::string& pattern, const re2::RE2& re) {
+  std::string reason = re.error();
+  const std::string& arg = re.error_arg();
+  if (!arg.empty() && reason.find(arg) == std::string::npos) reason += ": " + arg;
+  bool backtracking = pattern.find("(?=") != std::string::npos || pattern.find("(?!") != std::string::npos ||
+                      pattern.find("(?<=") != std::string::npos || pattern.find("(?<!") != std::string::npos;
+  for (std::size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && pattern[i + 1] >= '1' && pattern[i + 1] <= '9') backtracking = true;
+    if (pattern[i] == '\\') ++i;
+  }
+  if (backtracking) {
+    reason += " (ggrep uses RE2, which has no backreferences or lookaround: they can take "
+              "exponential time; use grep -P for them)";
+  }
+  throw Error("pattern '" + pattern + "'", reason);
+}
+
+re2::RE2::Options re2_options(bool ignore_case) {
+  re2::RE2::Options o;
+  o.set_log_errors(false);
+  o.set_never_nl(true);  // a match never spans lines, so the buffer can be searched whole
+  o.set_case_sensitive(!ignore_case);
+  o.set_max_mem(int64_t{256} << 20);  // room for long -f pattern lists
+  return o;
+}
+
+bool has_letters_or_non_ascii(const std::string& s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80 || static_cast<unsigned>((c | 0x20) - 'a') < 26u) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Matcher::Matcher(const MatcherOptions& opt) {
+  // grep treats a pattern with newlines as one pattern per line.
+  std::vector<std::string> patterns;
+  for (const auto& p : opt.patterns) {
+    std::size_t start = 0;
+    for (;;) {
+      auto nl = p.find('\n', start);
+      patterns.push_back(p.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+  }
+  const auto options = re2_options(opt.ignore_case);
+  std::string combined;
+  for (const auto& p : patterns) {
+    std::string re = opt.fixed ? re2::RE2::QuoteMeta(p) : p;
+    if (!opt.fixed) {
+      re2::RE2 check(re, options);  // each on its own, so the error names the right one
+      if (!check.ok()) bad_pattern(p, check);
+    }
+    if (!combined.empty()) combined += '|';
+    combined += "(?:" + re + ")";
+  }
+  if (patterns.empty()) combined = "[^\\x00-\\x{10FFFF}]";  // -f of an empty file: matches nothing
+  std::string full;
+  if (opt.line) {
+    full = "(?m)^(?:" + combined + ")$";
+  } else if (opt.word) {
+    // grep -w: preceded by the start of the line or a non-word character, and followed by
+    // the end of the line or a non-word character. The match proper is group 1.
+    full = "(?m)(?:^|\\W)(" + combined + ")(?:\\W|$)";
+    groups_ = 1;
+  } else {
+    full = "(?m)" + combined;
+  }
+  re_ = std::make_unique<re2::RE2>(full, options);
+  if (!re_->ok()) bad_pattern(full, *re_);
+
+  if (patterns.size() == 1) {
+    RequiredLiteral lit;
+    if (opt.fixed) {
+      lit.text = patterns[0];
+      lit.whole = true;
+    } else {
+      lit = required_literal(patterns[0]);
+    }
+    // Case folding maps letters (and some non-ASCII characters) onto others: a literal
+    // with either cannot be searched for byte for byte.
+    if (!(opt.ignore_case && has_letters_or_non_ascii(lit.text))) {
+      literal_ = lit.text;
+      literal_is_match_ = lit.whole && !opt.line && !opt.word && !literal_.empty();
+    }
+  }
+}
+
+Matcher::~Matcher() = default;
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+
+bool Matcher::matches(std::string_view line) const {
+  return re_->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), re2::RE2::UNANCHORED, nullptr, 0);
+}
+
+bool Matcher::find_line(std::string_view text, std::size_t from, std::size_t& begin, std::size_t& end) const {
+  const char* base = text.data();
+  const std::size_t size = text.size();
+  if (!literal_.empty()) {
+    std::size_t pos = from;
+    while (pos < size) {
+      const void* hit = literal_.size() == 1 ? std::memchr(base + pos, literal_[0], size - pos)
+                                             : ::memmem(base + pos, size - pos, literal_.data(), literal_.size());
+      if (hit == nullptr) return false;
+      auto h = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
+      auto* before = static_cast<const char*>(::memrchr(base + pos, '\n', h - pos));
+      std::size_t b = before ? static_cast<std::size_t>(before - base) + 1 : pos;
+      auto* nl = static_cast<const char*>(std::memchr(base + h, '\n', size - h));
+      std::size_t e = nl ? static_cast<std::size_t>(nl - base) : size;
+      if (literal_is_match_ || matches(text.substr(b, e - b))) {
+        begin = b;
+        end = e;
+        return true;
+      }
+      pos = e + 1;
+    }
+    return false;
+  }
+  re2::StringPiece whole(base, size), m;
+  if (from >= size || !re_->Match(whole, from, size, re2::RE2::UNANCHORED, &m, 1)) return false;
+  auto h = static_cast<std::size_t>(m.data() - base);
+  if (h >= size) return false;  // an empty match after the last line
+  auto* before = static_cast<const char*>(::memrchr(base + from, '\n', h - from));
+  begin = before ? static_cast<std::size_t>(before - base) + 1 : from;
+  auto* nl = static_cast<const char*>(std::memchr(base + h, '\n', size - h));
+  end = nl ? static_cast<std::size_t>(nl - base) : size;
+  return true;
+}
+
+bool Matcher::next_match(std::string_view line, std::size_t from, std::size_t& begin, std::size_t& end) const {
+  re2::StringPiece text(line.data(), line.size());
+  re2::StringPiece m[2];
+  while (from <= line.size()) {
+    if (!re_->Match(text, from, line.size(), re2::RE2::UNANCHORED, m, groups_ + 1)) return false;
+    const re2::StringPiece& g = m[groups_];
+    auto b = static_cast<std::size_t>(g.data() - line.data());
+    if (!g.empty()) {
+      begin = b;
+      end = b + g.size();
+      return true;
+    }
+    // An empty match shows nothing: look again one character further on.
+    std::size_t next = std::max(b, from) + 1;
+    while (next < line.size() && (static_cast<unsigned char>(line[next]) & 0xc0) == 0x80) ++next;
+    from = next;
+  }
+  return false;
+}
+
+}  // namespace libpipe

@@ -1,0 +1,118 @@
+#include "libpipe/matcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "libpipe/error.hpp"
+
+namespace {
+
+// Every line of text the matcher selects, found the way ggrep finds them.
+std::vector<std::string> lines_found(const libpipe::Matcher& m, std::string_view text) {
+  std::vector<std::string> found;
+  std::size_t pos = 0, b = 0, e = 0;
+  while (m.find_line(text, pos, b, e)) {
+    found.emplace_back(text.substr(b, e - b));
+    pos = e + 1;
+  }
+  return found;
+}
+
+libpipe::Matcher make(std::vector<std::string> patterns, bool fixed = false, bool icase = false, bool word = false,
+                      bool line = false) {
+  return libpipe::Matcher({std::move(patterns), fixed, icase, word, line});
+}
+
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST(Matcher, FindsLinesInABuffer) {
+  std::string text = "GET /ply/ply-2.3.tar.gz\nGET /ply/\nply-x.gz\nnothing\nply-.gzz\n";
+  auto m = make({R"(ply-.*\.gz)"});
+  EXPECT_EQ(m.literal(), "ply-");
+  EXPECT_EQ(lines_found(m, text), (Lines{"GET /ply/ply-2.3.tar.gz", "ply-x.gz", "ply-.gzz"}));
+}
+
+TEST(Matcher, NoMatchCrossesALine) {
+  auto m = make({"a[^x]b"});
+  EXPECT_EQ(lines_found(m, "a\nb\nazb\n"), (Lines{"azb"}));
+  auto s = make({R"(a\sb)"});
+  EXPECT_TRUE(lines_found(s, "a\nb\n").empty());
+}
+
+TEST(Matcher, AnchorsWorkOnEveryLine) {
+  auto m = make({"^b"});
+  EXPECT_EQ(lines_found(m, "ab\nbc\nb\n"), (Lines{"bc", "b"}));
+  auto e = make({"b$"});
+  EXPECT_EQ(lines_found(e, "ab\nbc\nb\n"), (Lines{"ab", "b"}));
+  auto empty = make({""});
+  EXPECT_EQ(lines_found(empty, "x\n\ny\n"), (Lines{"x", "", "y"}));
+}
+
+TEST(Matcher, Options) {
+  EXPECT_EQ(lines_found(make({"a.c"}, true), "abc\na.c\n"), (Lines{"a.c"}));
+  EXPECT_EQ(lines_found(make({"GET"}, false, true), "get\nGeT x\npost\n"), (Lines{"get", "GeT x"}));
+  EXPECT_EQ(lines_found(make({"foo"}, false, false, true), "foobar\nfoo_x\na foo.\nfoo\n"), (Lines{"a foo.", "foo"}));
+  EXPECT_EQ(lines_found(make({"fo+"}, false, false, false, true), "foo\nfooo x\nf\n"), (Lines{"foo"}));
+  EXPECT_EQ(lines_found(make({"cat", "dog"}), "a cat\nbird\nhotdog\n"), (Lines{"a cat", "hotdog"}));
+  EXPECT_EQ(lines_found(make({"cat\ndog"}), "a cat\nbird\nhotdog\n"), (Lines{"a cat", "hotdog"}));
+  EXPECT_TRUE(lines_found(make({}), "a\n\n").empty());  // -f of an empty file
+}
+
+TEST(Matcher, IgnoreCaseDropsLiteralsWithLetters) {
+  EXPECT_EQ(make({"ply-x"}, false, true).literal(), "");
+  EXPECT_EQ(make({"404 -"}, false, true).literal(), "404 -");
+  // RE2 folds 'k' onto the Kelvin sign: a byte search for "k" would miss it.
+  EXPECT_EQ(lines_found(make({"k"}, false, true), "\xe2\x84\xaa\n"), (Lines{"\xe2\x84\xaa"}));
+}
+
+TEST(Matcher, NextMatch) {
+  auto m = make({"o+"});
+  std::string line = "foo boo x";
+  std::size_t from = 0, b = 0, e = 0;
+  std::vector<std::string> parts;
+  while (m.next_match(line, from, b, e)) {
+    parts.push_back(line.substr(b, e - b));
+    from = e;
+  }
+  EXPECT_EQ(parts, (Lines{"oo", "oo"}));
+  auto w = make({"a"}, false, false, true);
+  parts.clear();
+  from = 0;
+  line = "a a ba a";
+  while (w.next_match(line, from, b, e)) {
+    parts.push_back(std::to_string(b));
+    from = e;
+  }
+  EXPECT_EQ(parts, (Lines{"0", "2", "7"}));
+  auto empty = make({"x*"});
+  EXPECT_FALSE(empty.next_match("abc", 0, b, e));  // empty matches show nothing
+}
+
+TEST(Matcher, RefusesWhatRe2CannotDoWithAHint) {
+  try {
+    make({R"((a)\1)"});
+    FAIL() << "a backreference was accepted";
+  } catch (const libpipe::Error& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("pattern '(a)\\1': invalid escape sequence", 0), 0u) << what;
+    EXPECT_NE(what.find("no backreferences or lookaround"), std::string::npos) << what;
+  }
+  EXPECT_THROW(make({"a(?=b)"}), libpipe::Error);
+  EXPECT_THROW(make({"(unclosed"}), libpipe::Error);
+}
+
+TEST(Matcher, HostilePatternsAnswerAtOnce) {
+  // (a+)+$ against a long line of a's and one b is exponential for a backtracking engine.
+  std::string line(100000, 'a');
+  line += "b\n";
+  auto m = make({"(a+)+$"});
+  std::size_t b = 0, e = 0;
+  EXPECT_FALSE(m.find_line(line, 0, b, e));  // linear time: no timing needed, ctest's timeout would catch a hang
+  std::string all_a(100000, 'a');
+  all_a += '\n';
+  EXPECT_TRUE(m.find_line(all_a, 0, b, e));
+}
