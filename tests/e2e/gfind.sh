@@ -55,6 +55,22 @@ expect_eq "[*] is a literal star" "globs/star*" "$(gfind 'star[*]' globs)"
 expect_eq "[[] is a literal bracket" "globs/[x]" "$(gfind '[[]x]' globs)"
 expect_eq "? is one character, even a multibyte one" "globs/é" "$(gfind '?' globs)"
 
+# The tutorial's pipeline: gen_find then gen_open/gen_cat gives exactly the sources' lines.
+if command -v gopen-cat >/dev/null; then
+  for f in $(gfind 'access-log*' www); do
+    case $f in
+      *.gz) gzip -dc "$f" ;;
+      *.bz2) bzip2 -dc "$f" ;;
+      *) cat "$f" ;;
+    esac
+  done >expected
+  gfind 'access-log*' www | gopen-cat >out 2>err
+  expect_files_eq "gfind 'access-log*' www | gopen-cat gives exactly the lines of the sources" expected out
+  expect_empty "gfind | gopen-cat: nothing on stderr" "$(cat err)"
+  gfind -0 'access-log*' www | gopen-cat -0 >out
+  expect_files_eq "gfind -0 | gopen-cat -0" expected out
+fi
+
 # --- full path, regex --------------------------------------------------------------
 mkdir -p www/foo/old
 touch www/foo/old/access-log-2007.gz
