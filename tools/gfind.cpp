@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
                     "Glob: * ? [abc] [!x] (default *); with a '/', matched against the path below DIR")
         ->type_name("");
     app->add_option("DIR", opt.dirs, "Directories to walk (default .)")->type_name("");
-    app->add_flag("--regex", find.regex, "PATTERN is an RE2 regular expression, searched in the name");
+    app->add_flag("--regex", find.regex, "PATTERN is an RE2 regular expression, searched in the name\n(in the path below DIR if it has a /)");
     app->add_flag("-p,--full-path", find.full_path,
                   "Match PATTERN against the whole path as printed; in a glob, ** crosses directories");
     app->add_option("-E,--exclude", find.excludes,

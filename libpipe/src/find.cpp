@@ -66,10 +66,18 @@ struct EntryFilter::Matcher {
       o.set_log_errors(false);
       regex = std::make_unique<RE2>(pattern, o);
       if (!regex->ok()) throw Error("regular expression '" + pattern + "'", regex->error());
-      subject = full_path ? Subject::path : Subject::name;
+      // Names hold no '/': a regex that needs one is about the path below the root.
+      subject = full_path                               ? Subject::path
+                : pattern.find('/') != std::string::npos ? Subject::relative
+                                                         : Subject::name;
     } else if (full_path) {
       glob.emplace(pattern, Glob::path);
       subject = Subject::path;
+    } else if (pattern.starts_with('/')) {
+      // `gfind /var/log` (a directory where the pattern goes) would silently find nothing.
+      throw Error("pattern '" + pattern + "'",
+                  "starts with '/', so it can never match a path below DIR (a directory to walk "
+                  "comes after the pattern: gfind '*' " + pattern + "; or use --full-path)");
     } else if (pattern.find('/') != std::string::npos) {
       glob.emplace("**/" + pattern, Glob::path);
       subject = Subject::relative;

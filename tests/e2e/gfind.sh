@@ -87,6 +87,10 @@ expect_eq "--regex searches the name (RE2)" \
   "www/bar/access-log-0108.bz2
 www/bar/access-log-0208.bz2" "$(gfind --regex '\.bz2$' www)"
 expect_eq "--regex --full-path" "www/foo/old/access-log-2007.gz" "$(gfind --regex -p 'o/old/.*20\d\d' www)"
+expect_eq "--regex with a / is searched below DIR" "www/foo/old/access-log-2007.gz" "$(gfind --regex '^foo/old/' www)"
+expect_status 2 gfind /var/log
+expect_match "a directory in the pattern's place is an error, with a hint" \
+  "^gfind: pattern '/var/log': starts with '/'.*gfind '\\*' /var/log" "$(cat err)"
 expect_status 2 gfind --regex 'access(' www
 expect_match "a bad regex is a usage error naming it" "^gfind: regular expression 'access\(': missing \)" "$(cat err)"
 

@@ -159,6 +159,23 @@ TEST(Find, FullPathAndRegex) {
   EXPECT_EQ(run(t, opt).out, "./www/foo\n./www/foo/deep\n");
   opt.pattern = "(";
   EXPECT_THROW(libpipe::EntryFilter filter(opt), libpipe::Error);
+  // A regex with a '/' is searched in the path below the root, as a glob with one is.
+  opt.pattern = "^foo/[a-z]+-log$";
+  EXPECT_EQ(run(t, opt, {"www"}).out, "www/foo/access-log\n");
+}
+
+TEST(Find, PatternStartingWithSlashIsAnError) {
+  // `gfind /var/log` puts a directory where the pattern goes: say so, do not find nothing.
+  libpipe::FindOptions opt;
+  opt.pattern = "/var/log";
+  try {
+    libpipe::EntryFilter filter(opt);
+    FAIL();
+  } catch (const libpipe::Error& e) {
+    EXPECT_EQ(std::string(e.where()), "pattern '/var/log'");
+  }
+  opt.full_path = true;
+  EXPECT_NO_THROW(libpipe::EntryFilter filter(opt));
 }
 
 TEST(Find, ExcludePrunesDirectories) {
