@@ -334,8 +334,9 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
         anchor = std::max(anchor.value_or(0), i);
       }
     }
-    // copytruncate between the runs: the lines after our offset are in the copy.
-    for (std::size_t i = 0; i < siblings.size() && !found; ++i) {
+    // copytruncate between the runs: the lines after our offset are in the copy. (An empty
+    // file's record has no first bytes to recognise a copy by, and nothing to recover.)
+    for (std::size_t i = 0; i < siblings.size() && !found && rec.head_len > 0; ++i) {
       int e = 0;
       auto of = open_file(siblings[i], e);
       if (!of || !of->regular || used.count(of->ino)) continue;
@@ -492,9 +493,10 @@ bool Follower::pump(Followed& f, OpenFile& of) {
   emit(f, of, buf_.get(), static_cast<std::size_t>(got));
   of.update_head();
   state_dirty_ = true;
-  // More may be waiting when the buffer was filled; --once reads a stream to its end. (A
-  // follower never loops on a trickling stream: it flushes and waits between reads.)
-  return (opt_.once && !of.regular) || static_cast<std::size_t>(got) == block;
+  // More may be waiting when the buffer was filled. --once reads every file until a read
+  // finds nothing, so a rotated file is seen to end (and its unfinished last line with it).
+  // A follower never loops on a trickling stream: it flushes and waits between reads.
+  return opt_.once || static_cast<std::size_t>(got) == block;
 }
 
 void Follower::emit_line(Followed& f, OpenFile& of, std::string_view line) {
