@@ -348,7 +348,8 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
       used.insert(of->ino);
       f.draining.push_back(std::move(*of));
       found = true;
-      anchor = std::max(anchor.value_or(0), i);
+      // After a copytruncate the log goes on in the truncated file itself, not in a sibling.
+      if (!cur || cur->ino != rec.ino) anchor = std::max(anchor.value_or(0), i);
     }
     if (!found) {
       diag_.note(fmt::format("{}: the file read last time (inode {}) is gone; lines written to it after "

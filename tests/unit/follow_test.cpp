@@ -142,7 +142,9 @@ TEST(Follow, StateResumesAcrossRunsAndRotations) {
   write_file(log, "5\n");
   EXPECT_EQ(follow(dir, {log}, opt).out, "partial\n4\nlate\n5\n") << "the rotated file, then the new one";
   EXPECT_EQ(follow(dir, {log}, opt).out, "");
-  // copytruncate between runs.
+  // copytruncate between runs; an older rotated file with a later mtime is not read again.
+  write_file(log + "-20260101", "old rotated\n");
+  fs::last_write_time(log + "-20260101", fs::file_time_type::clock::now() + std::chrono::hours(1));
   write_file(log, "6\n", true);
   fs::copy_file(log, log + ".1", fs::copy_options::overwrite_existing);
   write_file(log, "7\n");
