@@ -207,4 +207,38 @@ for q in "SELECT status, count(*), count(DISTINCT host), sum(bytes), avg(bytes),
   expect_eq "--partial | --merge: $q" "$(gquery -t "$q" log.jsonl)" \
     "$(for f in part.*; do gquery --partial "$q" "$f"; done | gquery --merge -t "$q")"
 done
+
+# Fan-out over GNU parallel (issue 9): logs of a glogsim tree, each read by its own job,
+# every aggregate merged into exactly the single-process answer, in whatever order the jobs end.
+if command -v parallel >/dev/null && command -v gfind >/dev/null && command -v gopen-cat >/dev/null; then
+  glogsim --tree www --lines 3000 >/dev/null
+  conv="python3 $WORK/tojson.py"
+  for q in "SELECT status, count(*), count(host), count(DISTINCT host), sum(bytes), avg(bytes), min(request), max(bytes), median(bytes), percentile(bytes, 0.9) GROUP BY status ORDER BY status" \
+    "SELECT count(*), sum(bytes), avg(bytes), median(bytes)" \
+    "SELECT host, count(*) AS n GROUP BY host HAVING n > 3 ORDER BY n DESC, host LIMIT 5" \
+    "SELECT DISTINCT request WHERE status = 404 ORDER BY request" \
+    "SELECT bytes, request ORDER BY bytes DESC, request DESC LIMIT 3"; do
+    single=$(gfind 'access-log*' www | gopen-cat | $conv | gquery -t "$q")
+    expect_match "the tree gives an answer to check: $q" '[0-9a-z]' "$single"
+    expect_eq "parallel -j 3 --partial | --merge: $q" "$single" \
+      "$(gfind 'access-log*' www | parallel --will-cite -j 3 "gopen-cat {} | $conv | gquery --partial '$q'" | gquery --merge -t "$q")"
+    expect_eq "parallel --sshlogin : --partial | --merge: $q" "$single" \
+      "$(gfind 'access-log*' www | parallel --will-cite --sshlogin : -j 2 "gopen-cat {} | $conv | gquery --partial '$q'" | gquery --merge -t "$q")"
+  done
+  # A combiner in between (Hadoop's): merged states merge again to the same answer.
+  q="SELECT status, count(*), sum(bytes), count(DISTINCT host), median(bytes) GROUP BY status ORDER BY status"
+  expect_eq "--merge --partial as a combiner" "$(gfind 'access-log*' www | gopen-cat | $conv | gquery -t "$q")" \
+    "$(gfind 'access-log*' www | parallel --will-cite -j 2 "gopen-cat {} | $conv | gquery --partial '$q'" |
+       gquery --merge --partial "$q" | gquery --merge -t "$q")"
+  # Over real ssh to this machine, when it lets us in without a password.
+  if command -v ssh >/dev/null && timeout 10 ssh -o BatchMode=yes -o StrictHostKeyChecking=no localhost true 2>/dev/null; then
+    expect_eq "parallel --sshlogin localhost: $q" "$(gfind 'access-log*' www | gopen-cat | $conv | gquery -t "$q")" \
+      "$(gfind 'access-log*' www | parallel --will-cite --sshlogin localhost --workdir "$WORK" \
+          "PATH=$PATH; gopen-cat {} | $conv | gquery --partial '$q'" | gquery --merge -t "$q")"
+  else
+    echo "gquery.sh: no password-less ssh to localhost: the --sshlogin localhost check is skipped" >&2
+  fi
+else
+  echo "gquery.sh: GNU parallel (or gfind, gopen-cat) not installed: the fan-out checks are skipped" >&2
+fi
 pass
