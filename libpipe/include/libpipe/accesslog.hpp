@@ -1,0 +1,163 @@
+#pragma once
+// Access-log lines into records (the tutorial's apache_log() and field_map()), by a
+// hand-written parser that follows a compiled format (logformat.hpp): no regular
+// expression, and no allocation or copy per line — fields are views into the line, and
+// escapes are decoded only when a record is written.
+//
+//   libpipe::AccessLogParser parser(libpipe::compile_log_format("combined"));
+//   libpipe::AccessLogWriter writer(parser, {});        // JSON Lines, every field
+//   std::string out;
+//   if (parser.parse(line)) writer.append(out);         // {"host":"…",…,"status":200,…}\n
+//
+// Real logs are messy, so a line that stops matching its format part way (cut off by a
+// crash, a status that is not a number, text where a quote should be) still gives the
+// fields it has, as long as it got through the format's anchor (its timestamp, or first
+// quoted field): see CompiledFormat::anchor. Only lines with no usable shape are rejected.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libpipe/logformat.hpp"
+
+namespace libpipe {
+
+class Diagnostics;
+
+// One key of the records a format gives.
+struct Column {
+  std::string key;
+  FieldType type;      // never FieldType::request: a request line gives three string columns
+  std::size_t step;    // the format step it comes from
+};
+
+class AccessLogParser {
+ public:
+  explicit AccessLogParser(CompiledFormat format);
+
+  // Parses one line, without its '\n' (a '\r' before it is ignored). False when the line
+  // has no usable shape; then no column is set.
+  bool parse(std::string_view line);
+
+  const CompiledFormat& format() const noexcept { return format_; }
+  const std::vector<Column>& columns() const noexcept { return columns_; }
+  // Whether column i was found in the last line parsed, and its text as written (escapes
+  // not yet decoded).
+  bool has(std::size_t i) const noexcept { return slots_[i].generation == generation_; }
+  std::string_view raw(std::size_t i) const noexcept { return {slots_[i].data, slots_[i].size}; }
+  // The column of the first time field, or npos.
+  std::size_t time_column() const noexcept { return time_column_; }
+
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+ private:
+  // How one step is found in a line, worked out once from the format.
+  struct Plan {
+    std::string before;         // literal before the field
+    std::string term;           // literal after it ("" for a last field with nothing after)
+    bool quoted = false;        // "…": ends at an unescaped quote followed by the rest of term
+    bool term_is_final = false; // term is the format's last text: prefer the line's end
+    bool numeric = false;       // a last number ends at a space (trailing text is ignored)
+    bool split_query = false;   // %U%q: ends at the first '?'
+    unsigned skip_terms = 0;    // %{…}t: how many times term's first byte occurs inside it
+    FieldType type = FieldType::string;
+    std::size_t column = 0;     // first column
+  };
+  struct Slot {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    std::uint64_t generation = 0;
+  };
+  void set(std::size_t column, const char* data, std::size_t size) noexcept {
+    slots_[column] = Slot{data, size, generation_};
+  }
+  void set_request(std::size_t column, const char* data, std::size_t size) noexcept;
+  std::size_t field_end(const Plan& plan, std::size_t i, const char* p, std::size_t pos, std::size_t n) const noexcept;
+
+  CompiledFormat format_;
+  std::vector<Column> columns_;
+  std::vector<Plan> plans_;
+  std::vector<Slot> slots_;
+  std::uint64_t generation_ = 0;
+  std::size_t time_column_ = npos;
+};
+
+// Decodes the escapes web servers write inside log fields: Apache's \" \\ \xhh \n \t \r
+// \b \v and nginx's \xHH (escape=default) and \uXXXX (escape=json). A backslash that
+// starts no known escape stays as it is. Returns text itself when it has no backslash,
+// else the decoded bytes in scratch.
+std::string_view decode_log_escapes(std::string_view text, std::string& scratch);
+
+// A point in time read from a log: seconds since 1970 (UTC) and a decimal fraction.
+struct LogTime {
+  std::int64_t seconds = 0;
+  std::uint32_t fraction = 0;  // `fraction_digits` decimal digits
+  unsigned fraction_digits = 0;
+};
+
+// Reads a time field written with the given syntax (strftime patterns as in %{…}t).
+// False when the text is not such a time. No locale, time zone database or mktime.
+bool parse_log_time(std::string_view text, TimeSyntax syntax, std::string_view pattern, LogTime& out) noexcept;
+// 2008-02-24T06:08:59Z (with the fraction when there is one).
+void append_iso_time(std::string& out, const LogTime& t);
+// 1203833339 (or 1203833339.123).
+void append_epoch_time(std::string& out, const LogTime& t);
+
+enum class TimeOutput { none, iso, epoch };
+enum class RecordSyntax { json, tsv };
+
+struct RecordOptions {
+  std::vector<std::string> fields;  // keys to keep, in this order (empty: every key)
+  RecordSyntax syntax = RecordSyntax::json;
+  TimeOutput time = TimeOutput::none;  // adds a `time` key
+};
+
+// Writes the parser's last line as a JSON Lines record or a TSV row.
+class AccessLogWriter {
+ public:
+  // Throws Error("--fields", …) naming a key the format does not give.
+  AccessLogWriter(const AccessLogParser& parser, RecordOptions options);
+
+  // The TSV header line (with its '\n'); empty for JSON.
+  std::string header() const;
+  // The keys written, in order.
+  const std::vector<std::string>& keys() const noexcept { return keys_; }
+
+  void append(std::string& out);
+
+ private:
+  struct Output {
+    std::size_t column;  // npos: the `time` key
+    std::string json_key;  // "key":
+  };
+  void append_json(std::string& out);
+  void append_tsv(std::string& out);
+  void append_json_value(std::string& out, const Column& column, std::string_view raw);
+  void append_tsv_value(std::string& out, const Column& column, std::string_view raw);
+  bool read_time(LogTime& t) const noexcept;
+
+  const AccessLogParser& parser_;
+  RecordOptions options_;
+  std::vector<Output> outputs_;
+  std::vector<std::string> keys_;
+  std::string scratch_;
+};
+
+// The apachelog tool: every input's lines into records on standard output.
+struct ApachelogOptions {
+  std::string format;  // empty: Common or Combined, recognised line by line
+  RecordOptions record;
+  std::string rejects;  // a file that keeps the rejected lines as they were
+  bool strict = false;  // rejected lines make the exit status 1
+  std::vector<std::string> files;  // none: standard input
+};
+
+// The format --format names (empty: the line-by-line default).
+CompiledFormat apachelog_format(const std::string& format);
+
+// Returns the exit status. Rejected lines are counted, and summed up in one note at the
+// end: `3 of 10000 lines did not parse (first: line 17)`.
+int run_apachelog(const ApachelogOptions& options, Diagnostics& diag);
+
+}  // namespace libpipe

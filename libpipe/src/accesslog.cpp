@@ -1,0 +1,782 @@
+#include "libpipe/accesslog.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <memory>
+
+#include "libpipe/byte_source.hpp"
+#include "libpipe/calendar.hpp"
+#include "libpipe/error.hpp"
+#include "libpipe/json_writer.hpp"
+#include "libpipe/line_reader.hpp"
+#include "libpipe/output.hpp"
+#include "libpipe/tool.hpp"
+
+namespace libpipe {
+
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A request method: RFC 9110 tokens in practice are letters, '-' and '_'
+// (VERSION-CONTROL); anything else starts a request line that is not METHOD PATH PROTO.
+bool method_like(const char* p, std::size_t n) {
+  if (n == 0 || n > 32) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    char c = p[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+// The position of an unescaped quote at q: preceded by an even number of backslashes.
+bool unescaped(const char* p, std::size_t start, std::size_t q) {
+  std::size_t k = q;
+  while (k > start && p[k - 1] == '\\') --k;
+  return (q - k) % 2 == 0;
+}
+
+}  // namespace
+
+AccessLogParser::AccessLogParser(CompiledFormat format) : format_(std::move(format)) {
+  const auto& steps = format_.steps;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const FieldSpec& f = steps[i].field;
+    Plan plan;
+    plan.before = steps[i].before;
+    plan.term = i + 1 < steps.size() ? steps[i + 1].before : format_.after;
+    plan.term_is_final = i + 1 == steps.size();
+    plan.quoted = plan.before.ends_with('"') && plan.term.starts_with('"');
+    plan.type = f.type;
+    plan.numeric = f.type == FieldType::integer || f.type == FieldType::bytes || f.type == FieldType::number;
+    plan.split_query = i + 1 < steps.size() && steps[i + 1].field.query && steps[i + 1].before.empty();
+    if (f.type == FieldType::time && !plan.term.empty()) {
+      for (char c : f.strftime) plan.skip_terms += c == plan.term[0];
+    }
+    plan.column = columns_.size();
+    if (f.type == FieldType::request) {
+      for (const auto& key : f.keys) columns_.push_back(Column{key, FieldType::string, i});
+    } else {
+      if (f.type == FieldType::time && time_column_ == npos) time_column_ = columns_.size();
+      columns_.push_back(Column{f.keys[0], f.type, i});
+    }
+    plans_.push_back(std::move(plan));
+  }
+  slots_.resize(columns_.size());
+}
+
+void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n) noexcept {
+  const char* space = static_cast<const char*>(std::memchr(p, ' ', n));
+  if (space == nullptr || !method_like(p, static_cast<std::size_t>(space - p))) {
+    set(column + 1, p, n);  // "-", a bare path, junk: all of it is the request
+    return;
+  }
+  std::size_t m = static_cast<std::size_t>(space - p);
+  set(column, p, m);
+  const char* rest = space + 1;
+  std::size_t r = n - m - 1;
+  const char* last = static_cast<const char*>(::memrchr(rest, ' ', r));
+  if (last != nullptr) {
+    std::size_t at = static_cast<std::size_t>(last - rest);
+    std::string_view proto(last + 1, r - at - 1);
+    if (proto.starts_with("HTTP/")) {
+      set(column + 1, rest, at);  // a path with spaces keeps them
+      set(column + 2, proto.data(), proto.size());
+      return;
+    }
+  }
+  set(column + 1, rest, r);  // HTTP/0.9, or a line cut off before its protocol
+}
+
+// Where the field of step i that starts at pos ends, or npos when nothing ends it
+// before the end of the line (the line was cut off inside it).
+std::size_t AccessLogParser::field_end(const Plan& plan, std::size_t i, const char* p, std::size_t pos,
+                                       std::size_t n) const noexcept {
+  if (plan.split_query) {
+    std::size_t limit = field_end(plans_[i + 1], i + 1, p, pos, n);
+    std::size_t stop = limit == npos ? n : limit;
+    const void* q = std::memchr(p + pos, '?', stop - pos);
+    return q != nullptr ? static_cast<std::size_t>(static_cast<const char*>(q) - p) : limit;
+  }
+  const std::string& term = plan.term;
+  if (term.empty()) {
+    if (!plan.numeric) return n;
+    const void* sp = std::memchr(p + pos, ' ', n - pos);
+    return sp != nullptr ? static_cast<std::size_t>(static_cast<const char*>(sp) - p) : n;
+  }
+  const char first = term[0];
+  const std::size_t tn = term.size();
+  if (plan.quoted && plan.term_is_final && n - pos >= tn &&
+      std::memcmp(p + n - tn, term.data(), tn) == 0 && unescaped(p, pos, n - tn)) {
+    return n - tn;  // the last quote of the line closes the last quoted field
+  }
+  unsigned skip = plan.skip_terms;
+  std::size_t at = pos;
+  while (at < n) {
+    const void* hit = std::memchr(p + at, first, n - at);
+    if (hit == nullptr) return npos;
+    std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
+    at = q + 1;
+    if (plan.quoted && !unescaped(p, pos, q)) continue;
+    if (n - q < tn) {
+      // The line ends inside the closing text: the field is whole, what follows is cut.
+      if (std::memcmp(p + q, term.data(), n - q) == 0 && skip == 0) return q;
+      continue;
+    }
+    if (tn > 1 && std::memcmp(p + q + 1, term.data() + 1, tn - 1) != 0) continue;
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    return q;
+  }
+  return npos;
+}
+
+bool AccessLogParser::parse(std::string_view line) {
+  ++generation_;
+  const char* p = line.data();
+  std::size_t n = line.size();
+  if (n > 0 && p[n - 1] == '\r') --n;
+  std::size_t pos = 0;
+  const std::size_t anchor = format_.anchor;
+  for (std::size_t i = 0; i < plans_.size(); ++i) {
+    const Plan& plan = plans_[i];
+    if (std::size_t bn = plan.before.size()) {
+      if (n - pos < bn || std::memcmp(p + pos, plan.before.data(), bn) != 0) {
+        // Cut off, or not this format any more: keep what came before, if enough did.
+        if (i > anchor) return true;
+        ++generation_;
+        return false;
+      }
+      pos += bn;
+    }
+    std::size_t end = field_end(plan, i, p, pos, n);
+    bool complete = end != npos;
+    if (!complete) end = n;
+    if (i <= anchor && !complete) {
+      ++generation_;  // cut off before the line had a usable shape
+      return false;
+    }
+    if (plan.type == FieldType::request) set_request(plan.column, p + pos, end - pos);
+    else set(plan.column, p + pos, end - pos);
+    if (!complete) return true;
+    pos = end;
+  }
+  return true;
+}
+
+std::string_view decode_log_escapes(std::string_view text, std::string& scratch) {
+  const char* bs = static_cast<const char*>(std::memchr(text.data(), '\\', text.size()));
+  if (bs == nullptr) return text;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  scratch.assign(text.data(), static_cast<std::size_t>(bs - text.data()));
+  std::size_t i = static_cast<std::size_t>(bs - text.data());
+  const std::size_t n = text.size();
+  while (i < n) {
+    char c = text[i];
+    if (c != '\\' || i + 1 == n) {
+      scratch += c;
+      ++i;
+      continue;
+    }
+    char e = text[i + 1];
+    switch (e) {
+      case '"': case '\\': case '/': scratch += e; i += 2; continue;
+      case 'n': scratch += '\n'; i += 2; continue;
+      case 't': scratch += '\t'; i += 2; continue;
+      case 'r': scratch += '\r'; i += 2; continue;
+      case 'b': scratch += '\b'; i += 2; continue;
+      case 'v': scratch += '\v'; i += 2; continue;
+      case 'f': scratch += '\f'; i += 2; continue;
+      case 'x':
+        if (i + 3 < n + 0 && hex(text[i + 2]) >= 0 && hex(text[i + 3]) >= 0) {
+          scratch += static_cast<char>(hex(text[i + 2]) * 16 + hex(text[i + 3]));
+          i += 4;
+          continue;
+        }
+        break;
+      case 'u':
+        if (i + 5 < n && hex(text[i + 2]) >= 0 && hex(text[i + 3]) >= 0 && hex(text[i + 4]) >= 0 &&
+            hex(text[i + 5]) >= 0) {
+          unsigned cp = static_cast<unsigned>((hex(text[i + 2]) << 12) | (hex(text[i + 3]) << 8) |
+                                              (hex(text[i + 4]) << 4) | hex(text[i + 5]));
+          // As UTF-8; a lone surrogate is written as is and becomes U+FFFD in JSON.
+          if (cp < 0x80) {
+            scratch += static_cast<char>(cp);
+          } else if (cp < 0x800) {
+            scratch += static_cast<char>(0xC0 | (cp >> 6));
+            scratch += static_cast<char>(0x80 | (cp & 0x3F));
+          } else {
+            scratch += static_cast<char>(0xE0 | (cp >> 12));
+            scratch += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            scratch += static_cast<char>(0x80 | (cp & 0x3F));
+          }
+          i += 6;
+          continue;
+        }
+        break;
+      default: break;
+    }
+    scratch += c;  // not an escape: the backslash is text
+    ++i;
+  }
+  return scratch;
+}
+
+// ---- time -------------------------------------------------------------------------
+
+namespace {
+
+// Reads exactly `width` digits (at least `min` when fewer are there) at p[i].
+bool digits(std::string_view s, std::size_t& i, unsigned min, unsigned width, std::int64_t& v) {
+  v = 0;
+  unsigned got = 0;
+  while (got < width && i < s.size() && is_digit(s[i])) {
+    v = v * 10 + (s[i] - '0');
+    ++i;
+    ++got;
+  }
+  return got >= min;
+}
+
+bool month_name(std::string_view s, std::size_t& i, std::int64_t& month) {
+  if (s.size() - i < 3) return false;
+  month = month_from_abbrev(s.substr(i, 3));
+  i += 3;
+  return month != 0;
+}
+
+// +hhmm, -hhmm, +hh:mm, Z: minutes east of UTC.
+bool zone(std::string_view s, std::size_t& i, std::int64_t& minutes) {
+  if (i < s.size() && s[i] == 'Z') {
+    ++i;
+    minutes = 0;
+    return true;
+  }
+  if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return false;
+  int sign = s[i++] == '-' ? -1 : 1;
+  std::int64_t hh, mm;
+  if (!digits(s, i, 2, 2, hh)) return false;
+  if (i < s.size() && s[i] == ':') ++i;
+  if (!digits(s, i, 2, 2, mm)) return false;
+  minutes = sign * (hh * 60 + mm);
+  return true;
+}
+
+bool fraction(std::string_view s, std::size_t& i, LogTime& t) {
+  if (i >= s.size() || (s[i] != '.' && s[i] != ',')) return true;
+  ++i;
+  std::int64_t v = 0;
+  unsigned got = 0;
+  while (i < s.size() && is_digit(s[i])) {
+    if (got < 9) {
+      v = v * 10 + (s[i] - '0');
+      ++got;
+    }
+    ++i;
+  }
+  if (got == 0) return false;
+  t.fraction = static_cast<std::uint32_t>(v);
+  t.fraction_digits = got;
+  return true;
+}
+
+struct Civil {
+  std::int64_t year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, zone = 0;
+};
+
+bool valid(const Civil& c) {
+  return c.month >= 1 && c.month <= 12 && c.day >= 1 && c.day <= 31 && c.hour <= 24 && c.minute <= 59 &&
+         c.second <= 60 && c.year >= 0 && c.year <= 9999;
+}
+
+std::int64_t to_epoch(const Civil& c) {
+  return days_from_civil(static_cast<int>(c.year), static_cast<unsigned>(c.month), static_cast<unsigned>(c.day)) *
+             86400 +
+         c.hour * 3600 + c.minute * 60 + c.second - c.zone * 60;
+}
+
+bool epoch_digits(std::string_view s, unsigned scale_digits, LogTime& t) {
+  std::size_t i = 0;
+  std::int64_t v;
+  if (!digits(s, i, 1, 18, v) || i != s.size()) return false;
+  std::int64_t scale = 1;
+  for (unsigned k = 0; k < scale_digits; ++k) scale *= 10;
+  t.seconds = v / scale;
+  t.fraction = static_cast<std::uint32_t>(v % scale);
+  t.fraction_digits = scale_digits;
+  return true;
+}
+
+bool strftime_time(std::string_view s, std::string_view pattern, LogTime& t) {
+  Civil c;
+  std::size_t i = 0;
+  bool have_epoch = false;
+  std::int64_t epoch = 0;
+  for (std::size_t k = 0; k < pattern.size(); ++k) {
+    char pc = pattern[k];
+    if (pc != '%') {
+      if (i >= s.size() || s[i] != pc) return false;
+      ++i;
+      continue;
+    }
+    if (++k == pattern.size()) return false;
+    bool ok = true;
+    switch (pattern[k]) {
+      case 'Y': ok = digits(s, i, 4, 4, c.year); break;
+      case 'y':
+        ok = digits(s, i, 2, 2, c.year);
+        c.year += c.year < 69 ? 2000 : 1900;
+        break;
+      case 'm': ok = digits(s, i, 1, 2, c.month); break;
+      case 'e': if (i < s.size() && s[i] == ' ') ++i; [[fallthrough]];
+      case 'd': ok = digits(s, i, 1, 2, c.day); break;
+      case 'H': ok = digits(s, i, 1, 2, c.hour); break;
+      case 'M': ok = digits(s, i, 1, 2, c.minute); break;
+      case 'S': ok = digits(s, i, 1, 2, c.second); break;
+      case 'b': case 'h': ok = month_name(s, i, c.month); break;
+      case 'z': ok = zone(s, i, c.zone); break;
+      case 'T':
+        ok = digits(s, i, 1, 2, c.hour) && i < s.size() && s[i++] == ':' && digits(s, i, 1, 2, c.minute) &&
+             i < s.size() && s[i++] == ':' && digits(s, i, 1, 2, c.second);
+        break;
+      case 'R':
+        ok = digits(s, i, 1, 2, c.hour) && i < s.size() && s[i++] == ':' && digits(s, i, 1, 2, c.minute);
+        break;
+      case 'F':
+        ok = digits(s, i, 4, 4, c.year) && i < s.size() && s[i++] == '-' && digits(s, i, 1, 2, c.month) &&
+             i < s.size() && s[i++] == '-' && digits(s, i, 1, 2, c.day);
+        break;
+      case 'D':
+        ok = digits(s, i, 1, 2, c.month) && i < s.size() && s[i++] == '/' && digits(s, i, 1, 2, c.day) &&
+             i < s.size() && s[i++] == '/' && digits(s, i, 2, 2, c.year);
+        c.year += c.year < 69 ? 2000 : 1900;
+        break;
+      case 's':
+        ok = digits(s, i, 1, 18, epoch);
+        have_epoch = true;
+        break;
+      case 'a': case 'A':
+        while (i < s.size() && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) ++i;
+        break;
+      case '%': ok = i < s.size() && s[i++] == '%'; break;
+      default: return false;
+    }
+    if (!ok) return false;
+  }
+  if (i != s.size()) return false;
+  if (have_epoch) {
+    t.seconds = epoch;
+    return true;
+  }
+  if (!valid(c)) return false;
+  t.seconds = to_epoch(c);
+  return true;
+}
+
+}  // namespace
+
+bool parse_log_time(std::string_view s, TimeSyntax syntax, std::string_view pattern, LogTime& t) noexcept {
+  t = LogTime{};
+  switch (syntax) {
+    case TimeSyntax::clf: {
+      // 24/Feb/2008:00:08:59 -0600
+      Civil c;
+      std::size_t i = 0;
+      if (!digits(s, i, 1, 2, c.day) || i >= s.size() || s[i++] != '/') return false;
+      if (!month_name(s, i, c.month) || i >= s.size() || s[i++] != '/') return false;
+      if (!digits(s, i, 4, 4, c.year) || i >= s.size() || s[i++] != ':') return false;
+      if (!digits(s, i, 2, 2, c.hour) || i >= s.size() || s[i++] != ':') return false;
+      if (!digits(s, i, 2, 2, c.minute) || i >= s.size() || s[i++] != ':') return false;
+      if (!digits(s, i, 2, 2, c.second) || !fraction(s, i, t)) return false;
+      if (i < s.size()) {
+        if (s[i++] != ' ' || !zone(s, i, c.zone)) return false;
+      }
+      if (i != s.size() || !valid(c)) return false;
+      t.seconds = to_epoch(c);
+      return true;
+    }
+    case TimeSyntax::iso8601: {
+      // 2008-02-24T00:08:59-06:00
+      Civil c;
+      std::size_t i = 0;
+      if (!digits(s, i, 4, 4, c.year) || i >= s.size() || s[i++] != '-') return false;
+      if (!digits(s, i, 2, 2, c.month) || i >= s.size() || s[i++] != '-') return false;
+      if (!digits(s, i, 2, 2, c.day) || i >= s.size() || (s[i] != 'T' && s[i] != ' ')) return false;
+      ++i;
+      if (!digits(s, i, 2, 2, c.hour) || i >= s.size() || s[i++] != ':') return false;
+      if (!digits(s, i, 2, 2, c.minute) || i >= s.size() || s[i++] != ':') return false;
+      if (!digits(s, i, 2, 2, c.second) || !fraction(s, i, t)) return false;
+      if (i < s.size() && !zone(s, i, c.zone)) return false;
+      if (i != s.size() || !valid(c)) return false;
+      t.seconds = to_epoch(c);
+      return true;
+    }
+    case TimeSyntax::epoch_s: return epoch_digits(s, 0, t);
+    case TimeSyntax::epoch_ms: return epoch_digits(s, 3, t);
+    case TimeSyntax::epoch_us: return epoch_digits(s, 6, t);
+    case TimeSyntax::epoch_frac: {
+      std::size_t i = 0;
+      std::int64_t v;
+      if (!digits(s, i, 1, 18, v) || !fraction(s, i, t) || i != s.size()) return false;
+      t.seconds = v;
+      return true;
+    }
+    case TimeSyntax::strftime: return strftime_time(s, pattern, t);
+    case TimeSyntax::unknown: return false;
+  }
+  return false;
+}
+
+namespace {
+
+void append_padded(std::string& out, std::int64_t v, int width) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  for (int pad = width - static_cast<int>(r.ptr - buf); pad > 0; --pad) out += '0';
+  out.append(buf, r.ptr);
+}
+
+void append_fraction(std::string& out, const LogTime& t) {
+  if (t.fraction_digits == 0) return;
+  out += '.';
+  append_padded(out, t.fraction, static_cast<int>(t.fraction_digits));
+}
+
+}  // namespace
+
+void append_iso_time(std::string& out, const LogTime& t) {
+  std::int64_t days = t.seconds >= 0 ? t.seconds / 86400 : -((-t.seconds + 86399) / 86400);
+  std::int64_t tod = t.seconds - days * 86400;
+  CivilDate d = civil_from_days(days);
+  append_padded(out, d.year, 4);
+  out += '-';
+  append_padded(out, d.month, 2);
+  out += '-';
+  append_padded(out, d.day, 2);
+  out += 'T';
+  append_padded(out, tod / 3600, 2);
+  out += ':';
+  append_padded(out, tod / 60 % 60, 2);
+  out += ':';
+  append_padded(out, tod % 60, 2);
+  append_fraction(out, t);
+  out += 'Z';
+}
+
+void append_epoch_time(std::string& out, const LogTime& t) {
+  append_json_integer(out, t.seconds);
+  append_fraction(out, t);
+}
+
+// ---- records ----------------------------------------------------------------------
+
+namespace {
+
+// The digits of a JSON integer, without leading zeros; false when text is not one that
+// fits in 64 bits.
+bool integer_text(std::string_view text, std::int64_t& v) {
+  if (text.empty() || text.size() > 18) {
+    if (text.size() <= 19 && !text.empty()) {
+      auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+      return r.ec == std::errc() && r.ptr == text.data() + text.size() && text[0] != '-' && text[0] != '+';
+    }
+    return false;
+  }
+  std::int64_t acc = 0;
+  for (char c : text) {
+    if (!is_digit(c)) return false;
+    acc = acc * 10 + (c - '0');
+  }
+  v = acc;
+  return true;
+}
+
+// A JSON number as written: 0.123, 12, 3.5 (not 01, .5, 1e3 or -).
+bool json_number_text(std::string_view s) {
+  std::size_t i = 0;
+  if (s.empty() || !is_digit(s[0])) return false;
+  if (s[0] == '0' && s.size() > 1 && is_digit(s[1])) return false;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    std::size_t f = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == f) return false;
+  }
+  return i == s.size();
+}
+
+void append_tsv_escaped(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out += c;
+    }
+  }
+}
+
+}  // namespace
+
+AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions options)
+    : parser_(parser), options_(std::move(options)) {
+  const auto& columns = parser_.columns();
+  auto add = [&](std::size_t column, const std::string& key) {
+    std::string json_key;
+    append_json_string(json_key, key);
+    json_key += ':';
+    outputs_.push_back(Output{column, std::move(json_key)});
+    keys_.push_back(key);
+  };
+  bool with_time = options_.time != TimeOutput::none;
+  if (options_.fields.empty()) {
+    for (std::size_t i = 0; i < columns.size(); ++i) add(i, columns[i].key);
+    if (with_time) add(AccessLogParser::npos, "time");
+    return;
+  }
+  for (const auto& name : options_.fields) {
+    if (name == "time" && with_time) {
+      add(AccessLogParser::npos, "time");
+      continue;
+    }
+    std::size_t found = AccessLogParser::npos;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].key == name) found = i;
+    }
+    if (found == AccessLogParser::npos) {
+      std::string known;
+      for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.key;
+      if (with_time) known += ", time";
+      if (name == "time") throw Error("--fields", "'time' needs --time iso or --time epoch");
+      throw Error("--fields", "this format has no field '" + name + "' (it has " + known + ")");
+    }
+    add(found, name);
+  }
+}
+
+std::string AccessLogWriter::header() const {
+  if (options_.syntax != RecordSyntax::tsv) return {};
+  std::string h;
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    if (i > 0) h += '\t';
+    append_tsv_escaped(h, keys_[i]);
+  }
+  h += '\n';
+  return h;
+}
+
+bool AccessLogWriter::read_time(LogTime& t) const noexcept {
+  std::size_t c = parser_.time_column();
+  if (c == AccessLogParser::npos || !parser_.has(c)) return false;
+  const FieldSpec& spec = parser_.format().steps[parser_.columns()[c].step].field;
+  return parse_log_time(parser_.raw(c), spec.time, spec.strftime, t);
+}
+
+void AccessLogWriter::append(std::string& out) {
+  if (options_.syntax == RecordSyntax::tsv) append_tsv(out);
+  else append_json(out);
+}
+
+void AccessLogWriter::append_json_value(std::string& out, const Column& column, std::string_view raw) {
+  std::int64_t v;
+  switch (column.type) {
+    case FieldType::bytes:
+      if (raw == "-") {
+        out += '0';
+        return;
+      }
+      [[fallthrough]];
+    case FieldType::integer:
+      if (integer_text(raw, v)) {
+        append_json_integer(out, v);
+        return;
+      }
+      break;
+    case FieldType::number:
+      if (json_number_text(raw)) {
+        out += raw;
+        return;
+      }
+      break;
+    default: break;
+  }
+  append_json_string(out, decode_log_escapes(raw, scratch_));
+}
+
+void AccessLogWriter::append_json(std::string& out) {
+  out += '{';
+  bool first = true;
+  for (const auto& o : outputs_) {
+    if (o.column == AccessLogParser::npos) {
+      LogTime t;
+      if (!read_time(t)) continue;
+      if (!first) out += ',';
+      first = false;
+      out += o.json_key;
+      if (options_.time == TimeOutput::iso) {
+        out += '"';
+        append_iso_time(out, t);
+        out += '"';
+      } else {
+        append_epoch_time(out, t);
+      }
+      continue;
+    }
+    if (!parser_.has(o.column)) continue;
+    if (!first) out += ',';
+    first = false;
+    out += o.json_key;
+    append_json_value(out, parser_.columns()[o.column], parser_.raw(o.column));
+  }
+  out += "}\n";
+}
+
+void AccessLogWriter::append_tsv_value(std::string& out, const Column& column, std::string_view raw) {
+  std::int64_t v;
+  if ((column.type == FieldType::bytes) && raw == "-") {
+    out += '0';
+    return;
+  }
+  if ((column.type == FieldType::integer || column.type == FieldType::bytes) && integer_text(raw, v)) {
+    append_json_integer(out, v);
+    return;
+  }
+  append_tsv_escaped(out, decode_log_escapes(raw, scratch_));
+}
+
+void AccessLogWriter::append_tsv(std::string& out) {
+  bool first = true;
+  for (const auto& o : outputs_) {
+    if (!first) out += '\t';
+    first = false;
+    if (o.column == AccessLogParser::npos) {
+      LogTime t;
+      if (!read_time(t)) continue;
+      if (options_.time == TimeOutput::iso) append_iso_time(out, t);
+      else append_epoch_time(out, t);
+      continue;
+    }
+    if (parser_.has(o.column)) append_tsv_value(out, parser_.columns()[o.column], parser_.raw(o.column));
+  }
+  out += '\n';
+}
+
+// ---- the tool ---------------------------------------------------------------------
+
+CompiledFormat apachelog_format(const std::string& format) {
+  // Combined with its referer and agent optional: a Common line stops matching after
+  // its byte count, past the anchor, so it is a record with the Common fields.
+  if (format.empty() || format == "auto") {
+    CompiledFormat f = compile_log_format("combined");
+    f.name = "auto";
+    return f;
+  }
+  return compile_log_format(format);
+}
+
+namespace {
+
+struct RejectCount {
+  std::uint64_t lines = 0;
+  std::uint64_t rejected = 0;
+  std::string first_input;
+  std::uint64_t first_line = 0;
+};
+
+// Parses one input. Records go out at the end of each block of lines, before the next
+// read: so nothing parsed is lost when a read fails, and lines behind gtail show at once.
+void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& writer, Output& out,
+                 Output* rejects, RejectCount& count) {
+  LineReader reader(source);
+  std::string records;
+  records.reserve(std::size_t{4} << 20);
+  std::string_view block;
+  std::uint64_t line_no = 0;  // in this input
+  while (reader.next_lines(block)) {
+    const char* p = block.data();
+    const char* end = p + block.size();
+    while (p < end) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      std::string_view line(p, static_cast<std::size_t>(nl - p));
+      p = nl + 1;
+      ++line_no;
+      ++count.lines;
+      if (parser.parse(line)) {
+        writer.append(records);
+      } else {
+        if (count.rejected++ == 0) {
+          count.first_input = source.name();
+          count.first_line = line_no;
+        }
+        if (rejects != nullptr) rejects->write_line(line);
+      }
+      if (records.size() >= (std::size_t{1} << 20)) {
+        out.write(records);
+        records.clear();
+      }
+    }
+    // Before the next read, which may wait: what is parsed goes out (behind gtail).
+    out.write(records);
+    records.clear();
+    if (rejects != nullptr) rejects->flush();
+  }
+}
+
+}  // namespace
+
+int run_apachelog(const ApachelogOptions& options, Diagnostics& diag) {
+  AccessLogParser parser(apachelog_format(options.format));
+  AccessLogWriter writer(parser, options.record);
+  Output out(STDOUT_FILENO);
+  std::unique_ptr<Output> rejects;
+  int rejects_fd = -1;
+  if (!options.rejects.empty()) {
+    rejects_fd = ::open(options.rejects.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (rejects_fd < 0) throw system_error(options.rejects, errno);
+    rejects = std::make_unique<Output>(rejects_fd, options.rejects);
+    rejects->set_line_buffered(false);
+  }
+  out.write(writer.header());
+  RejectCount count;
+  std::vector<std::string> files = options.files;
+  if (files.empty()) files.emplace_back("-");
+  for (const auto& file : files) {
+    try {
+      auto source = open_input(file, &out);
+      parse_input(*source, parser, writer, out, rejects.get(), count);
+    } catch (const OutputError&) {
+      throw;
+    } catch (const Error& e) {
+      diag.error(e);  // what was read of it is out; on with the next input
+    }
+  }
+  out.flush();
+  if (rejects) {
+    rejects->flush();
+    if (::close(rejects_fd) != 0) throw system_error(options.rejects, errno);
+  }
+  if (count.rejected > 0) {
+    std::string where = files.size() > 1 ? count.first_input + " line " : "line ";
+    std::string message = std::to_string(count.rejected) + " of " + std::to_string(count.lines) +
+                          " lines did not parse (first: " + where + std::to_string(count.first_line) + ")";
+    if (options.strict) diag.error(message);
+    else diag.note(message);
+  }
+  return diag.exit_status();
+}
+
+}  // namespace libpipe
