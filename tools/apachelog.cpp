@@ -1,5 +1,6 @@
 // apachelog: access-log lines into JSON Lines records (the tutorial's apache_log()).
-#include <cstdio>
+#include <algorithm>
+#include <string>
 
 #include "libpipe/accesslog.hpp"
 #include "libpipe/output.hpp"
@@ -45,9 +46,9 @@ int main(int argc, char** argv) {
     app->add_option("--time", time, "Add a time field: iso (UTC ISO 8601) or epoch (seconds)")
         ->type_name("iso|epoch")
         ->check(CLI::IsMember({"iso", "epoch"}));
-    app->add_option("--fields", opt.record.fields, "Keep only these fields, in this order (comma-separated)")
-        ->type_name("A,B,...")
-        ->delimiter(',');
+    std::string fields;
+    app->add_option("--fields", fields, "Keep only these fields, in this order (comma-separated)")
+        ->type_name("A,B,...");
     app->add_flag("--tsv", tsv, "Write tab-separated values with a header line instead of JSON");
     app->add_option("--rejects", opt.rejects, "Write the lines that do not parse, unchanged, to FILE")
         ->type_name("FILE");
@@ -58,6 +59,11 @@ int main(int argc, char** argv) {
 
     if (time == "iso") opt.record.time = libpipe::TimeOutput::iso;
     if (time == "epoch") opt.record.time = libpipe::TimeOutput::epoch;
+    for (std::size_t start = 0; !fields.empty() && start <= fields.size();) {
+      std::size_t comma = std::min(fields.find(',', start), fields.size());
+      if (comma > start) opt.record.fields.push_back(fields.substr(start, comma - start));
+      start = comma + 1;
+    }
     if (tsv) opt.record.syntax = libpipe::RecordSyntax::tsv;
     // A bad --format or --fields throws Error("--format", …): run_tool reports it, status 2.
     if (list) return list_fields(opt);

@@ -117,9 +117,15 @@ std::size_t AccessLogParser::field_end(const Plan& plan, std::size_t i, const ch
   }
   unsigned skip = plan.skip_terms;
   std::size_t at = pos;
+  // A number is whole at a space even when what follows is not the format's text.
+  auto not_found = [&]() -> std::size_t {
+    if (!plan.numeric || plan.quoted) return npos;
+    const void* sp = std::memchr(p + pos, ' ', n - pos);
+    return sp != nullptr ? static_cast<std::size_t>(static_cast<const char*>(sp) - p) : npos;
+  };
   while (at < n) {
     const void* hit = std::memchr(p + at, first, n - at);
-    if (hit == nullptr) return npos;
+    if (hit == nullptr) return not_found();
     std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
     at = q + 1;
     if (plan.quoted && !unescaped(p, pos, q)) continue;
@@ -135,7 +141,7 @@ std::size_t AccessLogParser::field_end(const Plan& plan, std::size_t i, const ch
     }
     return q;
   }
-  return npos;
+  return not_found();
 }
 
 bool AccessLogParser::parse(std::string_view line) {

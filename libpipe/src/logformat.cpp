@@ -229,7 +229,8 @@ CompiledFormat compile_apache_format(std::string_view text) {
       continue;
     }
     std::size_t start = i++;
-    if (i < n && text[i] == '%') {
+    if (i == n) throw format_error("lone % at the end of the format");
+    if (text[i] == '%') {
       b.literal('%');
       ++i;
       continue;

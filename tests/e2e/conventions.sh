@@ -2,7 +2,7 @@
 # diagnostics format, closed pipes. Each tool that lands is added to TOOLS.
 source "$(dirname "$0")/lib.sh"
 
-TOOLS=(gfind ggrep glogsim gopen-cat gquery gsum gtail)
+TOOLS=(apachelog gfind ggrep glogsim gopen-cat gquery gsum gtail)
 
 for t in "${TOOLS[@]}"; do
   expect_status 0 "$t" --help

@@ -108,7 +108,7 @@ enum class TimeOutput { none, iso, epoch };
 enum class RecordSyntax { json, tsv };
 
 struct RecordOptions {
-  std::vector<std::string> fields;  // keys to keep, in this order (empty: every key)
+  std::vector<std::string> fields = {};  // keys to keep, in this order (empty: every key)
   RecordSyntax syntax = RecordSyntax::json;
   TimeOutput time = TimeOutput::none;  // adds a `time` key
 };

@@ -1,0 +1,272 @@
+#include "libpipe/accesslog.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "libpipe/error.hpp"
+#include "libpipe/json_reader.hpp"
+#include "libpipe/logsim.hpp"
+
+namespace {
+
+// The JSON record apachelog writes for a line, or "rejected".
+std::string record(const std::string& line, const std::string& format = "", libpipe::RecordOptions options = {}) {
+  libpipe::AccessLogParser parser(libpipe::apachelog_format(format));
+  libpipe::AccessLogWriter writer(parser, std::move(options));
+  if (!parser.parse(line)) return "rejected";
+  std::string out = writer.header();
+  writer.append(out);
+  out.pop_back();  // the newline
+  return out;
+}
+
+std::string time_of(const std::string& text, libpipe::TimeSyntax syntax, libpipe::TimeOutput how = libpipe::TimeOutput::iso,
+                    const std::string& pattern = {}) {
+  libpipe::LogTime t;
+  if (!libpipe::parse_log_time(text, syntax, pattern, t)) return "unreadable";
+  std::string out;
+  if (how == libpipe::TimeOutput::iso) libpipe::append_iso_time(out, t);
+  else libpipe::append_epoch_time(out, t);
+  return out;
+}
+
+const std::string tutorial_line =
+    R"(140.180.132.213 - - [24/Feb/2008:00:08:59 -0600] "GET /ply/ply.html HTTP/1.1" 200 97238)";
+
+}  // namespace
+
+TEST(AccessLog, CommonLineGivesTheTutorialsRecord) {
+  EXPECT_EQ(record(tutorial_line),
+            R"({"host":"140.180.132.213","ident":"-","user":"-","datetime":"24/Feb/2008:00:08:59 -0600",)"
+            R"("method":"GET","request":"/ply/ply.html","proto":"HTTP/1.1","status":200,"bytes":97238})");
+}
+
+TEST(AccessLog, CombinedLineAddsRefererAndAgent) {
+  EXPECT_EQ(record(tutorial_line + R"x( "http://www.dabeaz.com/" "Mozilla/5.0 (X11)")x"),
+            R"({"host":"140.180.132.213","ident":"-","user":"-","datetime":"24/Feb/2008:00:08:59 -0600",)"
+            R"("method":"GET","request":"/ply/ply.html","proto":"HTTP/1.1","status":200,"bytes":97238,)"
+            R"x("referer":"http://www.dabeaz.com/","agent":"Mozilla/5.0 (X11)"})x");
+}
+
+TEST(AccessLog, DashBytesIsZeroOtherDashesStay) {
+  EXPECT_EQ(record(R"(1.2.3.4 - frank [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 304 - "-" "-")"),
+            R"({"host":"1.2.3.4","ident":"-","user":"frank","datetime":"24/Feb/2008:00:08:59 -0600",)"
+            R"("method":"GET","request":"/","proto":"HTTP/1.1","status":304,"bytes":0,"referer":"-","agent":"-"})");
+}
+
+TEST(AccessLog, ApacheEscapesAreDecoded) {
+  EXPECT_EQ(record(R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET /a\"b\\c HTTP/1.1" 200 1 "-" "x\x41\x01")",
+                   "", {.fields = {"request", "agent"}}),
+            R"({"request":"/a\"b\\c","agent":"xA\u0001"})");
+  std::string scratch;
+  EXPECT_EQ(libpipe::decode_log_escapes(R"(\n\t\r\b\v\\\"\x7e\x22\u00e9\q\x4)", scratch),
+            "\n\t\r\b\v\\\"~\"\xC3\xA9\\q\\x4");
+  EXPECT_EQ(libpipe::decode_log_escapes("plain", scratch), "plain");
+  EXPECT_EQ(libpipe::decode_log_escapes("end\\", scratch), "end\\");
+}
+
+TEST(AccessLog, MessyRequestLines) {
+  auto req = [](const std::string& r) {
+    return record("h - - [24/Feb/2008:00:08:59 -0600] \"" + r + "\" 400 0", "",
+                  {.fields = {"method", "request", "proto", "status"}});
+  };
+  EXPECT_EQ(req("-"), R"({"request":"-","status":400})");
+  EXPECT_EQ(req(""), R"({"request":"","status":400})");
+  EXPECT_EQ(req("GET /"), R"({"method":"GET","request":"/","status":400})");  // HTTP/0.9
+  EXPECT_EQ(req("/just/a/path"), R"({"request":"/just/a/path","status":400})");
+  EXPECT_EQ(req("GET /a b c HTTP/1.1"), R"({"method":"GET","request":"/a b c","proto":"HTTP/1.1","status":400})");
+  EXPECT_EQ(req(R"(\x16\x03\x01\x02\x00\x01)"), R"({"request":"\u0016\u0003\u0001\u0002\u0000\u0001","status":400})");
+  EXPECT_EQ(req("PROPFIND /dav/ HTTP/1.1"), R"({"method":"PROPFIND","request":"/dav/","proto":"HTTP/1.1","status":400})");
+  EXPECT_EQ(req("GET /x HTTP/1.1 junk"), R"({"method":"GET","request":"/x HTTP/1.1 junk","status":400})");
+  // An unescaped quote inside (nginx with escape=none): the closing quote is the one
+  // followed by the rest of the format.
+  EXPECT_EQ(req(R"(GET /a"b HTTP/1.1)"), R"({"method":"GET","request":"/a\"b","proto":"HTTP/1.1","status":400})");
+}
+
+TEST(AccessLog, LinesCutOffKeepWhatTheyHave) {
+  const std::string whole = tutorial_line + R"( "http://x/" "Mozilla/5.0")";
+  EXPECT_EQ(record(whole.substr(0, whole.find("Mozilla") + 4), "", {.fields = {"status", "agent"}}),
+            R"({"status":200,"agent":"Mozi"})");
+  EXPECT_EQ(record(whole.substr(0, whole.find("ply.html")), "", {.fields = {"method", "request", "proto", "status"}}),
+            R"({"method":"GET","request":"/ply/"})");
+  EXPECT_EQ(record(whole.substr(0, whole.find("] \"") + 1)),
+            R"({"host":"140.180.132.213","ident":"-","user":"-","datetime":"24/Feb/2008:00:08:59 -0600"})");
+  // Cut inside the timestamp, or before it: no usable shape.
+  EXPECT_EQ(record(whole.substr(0, whole.find("2008"))), "rejected");
+  EXPECT_EQ(record("140.180.132.213 - -"), "rejected");
+}
+
+TEST(AccessLog, JunkIsRejected) {
+  EXPECT_EQ(record(""), "rejected");
+  EXPECT_EQ(record("GET /index.html HTTP/1.0"), "rejected");
+  EXPECT_EQ(record("[error] [client 10.0.0.1] File does not exist: /var/www/favicon.ico"), "rejected");
+  EXPECT_EQ(record(std::string("\x00\xff\x1b[2J \"\" [ ] -", 17)), "rejected");
+}
+
+TEST(AccessLog, StatusThatIsNotANumberStaysText) {
+  EXPECT_EQ(record(R"(h - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" - -)", "", {.fields = {"status", "bytes"}}),
+            R"({"status":"-","bytes":0})");
+  EXPECT_EQ(record(R"(h - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 0200 x12)", "", {.fields = {"status", "bytes"}}),
+            R"({"status":200,"bytes":"x12"})");
+  EXPECT_EQ(record(R"(h - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 99999999999999999999)", "",
+                   {.fields = {"bytes"}}),
+            R"({"bytes":"99999999999999999999"})");
+  EXPECT_EQ(record(R"(h - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 9223372036854775807)", "",
+                   {.fields = {"bytes"}}),
+            R"({"bytes":9223372036854775807})");
+}
+
+TEST(AccessLog, Ipv6HostsCrlfAndTrailingText) {
+  EXPECT_EQ(record("2001:db8::1 - - [24/Feb/2008:00:08:59 -0600] \"GET / HTTP/1.1\" 200 5\r", "", {.fields = {"host", "bytes"}}),
+            R"({"host":"2001:db8::1","bytes":5})");
+  // Combined plus something after (%D): the extra text is ignored.
+  EXPECT_EQ(record(tutorial_line + R"( "-" "curl/8" 1234)", "", {.fields = {"agent"}}), R"({"agent":"curl/8"})");
+  EXPECT_EQ(record(tutorial_line + " extra", "", {.fields = {"bytes", "referer"}}), R"({"bytes":97238})");
+}
+
+TEST(AccessLog, QuotesInsideTheLastFieldAndEscapedQuotes) {
+  EXPECT_EQ(record(tutorial_line + R"( "-" "a "quoted" agent")", "", {.fields = {"agent"}}),
+            R"({"agent":"a \"quoted\" agent"})");
+  EXPECT_EQ(record(tutorial_line + R"( "-" "ends in backslash \\")", "", {.fields = {"agent"}}),
+            R"({"agent":"ends in backslash \\"})");
+}
+
+TEST(AccessLog, InvalidUtf8AndControlsGiveValidJson) {
+  std::string line = "h\x01 - - [24/Feb/2008:00:08:59 -0600] \"GET /\xff\xfe\xc3 HTTP/1.1\" 200 5 \"\x7f\" \"\xe2\x82\xac\"";
+  std::string out = record(line);
+  EXPECT_EQ(out,
+            "{\"host\":\"h\\u0001\",\"ident\":\"-\",\"user\":\"-\",\"datetime\":\"24/Feb/2008:00:08:59 -0600\","
+            "\"method\":\"GET\",\"request\":\"/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\",\"proto\":\"HTTP/1.1\","
+            "\"status\":200,\"bytes\":5,\"referer\":\"\x7f\",\"agent\":\"\xe2\x82\xac\"}");
+  libpipe::FieldSet fields;
+  fields.add(libpipe::FieldPath::parse("request"));
+  std::vector<libpipe::JsonValue> values;
+  std::string error;
+  EXPECT_TRUE(libpipe::parse_record(out, fields, values, error)) << error;
+}
+
+TEST(AccessLog, ExplicitFormats) {
+  EXPECT_EQ(record(tutorial_line, "common", {.fields = {"bytes"}}), R"({"bytes":97238})");
+  EXPECT_EQ(record("www.example.com:443 " + tutorial_line + R"( "-" "curl")", "vhost_combined",
+                   {.fields = {"vhost", "port", "host", "bytes_sent", "agent"}}),
+            R"({"vhost":"www.example.com","port":443,"host":"140.180.132.213","bytes_sent":97238,"agent":"curl"})");
+  EXPECT_EQ(record(R"(10.0.0.1 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 612 "-" "curl/7.88")", "nginx",
+                   {.fields = {"host", "user", "bytes", "agent"}}),
+            R"({"host":"10.0.0.1","user":"-","bytes":612,"agent":"curl/7.88"})");
+  // Fields with nothing fixed around them, times and numbers.
+  EXPECT_EQ(record(R"(1203833339.123 10.0.0.1 0.004 "GET /x?y=1 HTTP/2.0" 200 upstream=- rt=0.010)",
+                   "$msec $remote_addr $request_time \"$request\" $status upstream=$upstream_addr rt=$upstream_response_time",
+                   {.time = libpipe::TimeOutput::iso}),
+            R"({"datetime":"1203833339.123","host":"10.0.0.1","request_time":0.004,"method":"GET","request":"/x?y=1",)"
+            R"("proto":"HTTP/2.0","status":200,"upstream_addr":"-","upstream_response_time":0.010,)"
+            R"("time":"2008-02-24T06:08:59.123Z"})");
+  EXPECT_EQ(record("GET /search?q=1 HTTP/1.1 200", "%m %U%q %H %>s"),
+            R"({"method":"GET","request":"/search","query":"?q=1","proto":"HTTP/1.1","status":200})");
+  EXPECT_EQ(record("GET /search HTTP/1.1 200", "%m %U%q %H %>s"),
+            R"({"method":"GET","request":"/search","query":"","proto":"HTTP/1.1","status":200})");
+}
+
+TEST(AccessLog, StrftimeTimeWithSpaces) {
+  EXPECT_EQ(record("[2008-02-24 00:08:59] h 200", "[%{%Y-%m-%d %H:%M:%S}t] %h %>s", {.time = libpipe::TimeOutput::epoch}),
+            R"({"datetime":"2008-02-24 00:08:59","host":"h","status":200,"time":1203811739})");
+  EXPECT_EQ(record("2008-02-24 00:08:59 h 200", "%{%Y-%m-%d %H:%M:%S}t %h %>s", {.fields = {"datetime", "host"}}),
+            R"({"datetime":"2008-02-24 00:08:59","host":"h"})");
+}
+
+TEST(AccessLog, TimeSyntaxes) {
+  using TS = libpipe::TimeSyntax;
+  EXPECT_EQ(time_of("24/Feb/2008:00:08:59 -0600", TS::clf), "2008-02-24T06:08:59Z");
+  EXPECT_EQ(time_of("24/Feb/2008:00:08:59 -0600", TS::clf, libpipe::TimeOutput::epoch), "1203833339");
+  EXPECT_EQ(time_of("01/Jan/1970:00:00:00 +0000", TS::clf, libpipe::TimeOutput::epoch), "0");
+  EXPECT_EQ(time_of("31/Dec/1969:23:59:59 +0000", TS::clf, libpipe::TimeOutput::iso), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(time_of("29/Feb/2024:23:30:00 +0530", TS::clf), "2024-02-29T18:00:00Z");
+  EXPECT_EQ(time_of("24/Foo/2008:00:08:59 -0600", TS::clf), "unreadable");
+  EXPECT_EQ(time_of("24/Feb/2008:00:08:59", TS::clf), "2008-02-24T00:08:59Z");
+  EXPECT_EQ(time_of("24/Feb/2008:00:08", TS::clf), "unreadable");
+  EXPECT_EQ(time_of("2008-02-24T00:08:59-06:00", TS::iso8601), "2008-02-24T06:08:59Z");
+  EXPECT_EQ(time_of("2008-02-24T06:08:59.250Z", TS::iso8601, libpipe::TimeOutput::epoch), "1203833339.250");
+  EXPECT_EQ(time_of("1203833339", TS::epoch_s), "2008-02-24T06:08:59Z");
+  EXPECT_EQ(time_of("1203833339123", TS::epoch_ms), "2008-02-24T06:08:59.123Z");
+  EXPECT_EQ(time_of("1203833339000001", TS::epoch_us, libpipe::TimeOutput::epoch), "1203833339.000001");
+  EXPECT_EQ(time_of("1203833339.5", TS::epoch_frac), "2008-02-24T06:08:59.5Z");
+  EXPECT_EQ(time_of("Sun, 24 Feb 2008 00:08:59 +0100", TS::strftime, libpipe::TimeOutput::iso, "%a, %d %b %Y %T %z"),
+            "2008-02-23T23:08:59Z");
+  EXPECT_EQ(time_of("02/24/08 00:08", TS::strftime, libpipe::TimeOutput::iso, "%D %R"), "2008-02-24T00:08:00Z");
+  EXPECT_EQ(time_of("junk", TS::unknown), "unreadable");
+}
+
+TEST(AccessLog, TimeFieldOnlyWhenReadable) {
+  EXPECT_EQ(record(tutorial_line, "", {.fields = {"status", "time"}, .time = libpipe::TimeOutput::epoch}),
+            R"({"status":200,"time":1203833339})");
+  EXPECT_EQ(record("h - - [yesterday] \"GET / HTTP/1.1\" 200 1", "", {.fields = {"datetime", "time"}, .time = libpipe::TimeOutput::iso}),
+            R"({"datetime":"yesterday"})");
+}
+
+TEST(AccessLog, FieldsAreCheckedAgainstTheFormat) {
+  libpipe::AccessLogParser parser(libpipe::apachelog_format("common"));
+  try {
+    libpipe::AccessLogWriter writer(parser, {.fields = {"host", "agent"}});
+    FAIL() << "no error";
+  } catch (const libpipe::Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "--fields: this format has no field 'agent' (it has host, ident, user, datetime, method, request, proto, "
+              "status, bytes)");
+  }
+  EXPECT_THROW(libpipe::AccessLogWriter(parser, {.fields = {"time"}}), libpipe::Error);
+}
+
+TEST(AccessLog, Tsv) {
+  libpipe::RecordOptions tsv{.fields = {"host", "request", "bytes", "agent"}, .syntax = libpipe::RecordSyntax::tsv};
+  EXPECT_EQ(record(R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET /a\tb HTTP/1.1" 304 - "-" "x\\y")", "", tsv),
+            "host\trequest\tbytes\tagent\n1.2.3.4\t/a\\tb\t0\tx\\\\y");
+  EXPECT_EQ(record(tutorial_line, "", tsv), "host\trequest\tbytes\tagent\n140.180.132.213\t/ply/ply.html\t97238\t");
+}
+
+// What glogsim writes, apachelog reads back: every field of every line, both formats.
+TEST(AccessLog, GlogsimLinesParseBackToTheirFields) {
+  for (auto format : {libpipe::LogFormat::common, libpipe::LogFormat::combined}) {
+    libpipe::LogSimulator sim({.seed = 3, .format = format});
+    std::string text;
+    for (int i = 0; i < 3000; ++i) sim.append_line(text);
+    libpipe::AccessLogParser parser(libpipe::apachelog_format(""));
+    libpipe::AccessLogWriter writer(parser, {.syntax = libpipe::RecordSyntax::tsv});
+    std::size_t start = 0;
+    int lines = 0;
+    while (start < text.size()) {
+      std::size_t nl = text.find('\n', start);
+      std::string line = text.substr(start, nl - start);
+      start = nl + 1;
+      ASSERT_TRUE(parser.parse(line)) << line;
+      std::string row;
+      writer.append(row);
+      // The same fields cut by hand: spaces, brackets and quotes.
+      std::string expect;
+      std::size_t b = line.find(" ["), e = line.find("] \""), q = line.find("\" ", e + 3);
+      std::string head = line.substr(0, b);  // host ident user
+      for (char& c : head) c = c == ' ' ? '\t' : c;
+      std::string req = line.substr(e + 3, q - e - 3);
+      std::size_t s1 = req.find(' '), s2 = req.rfind(' ');
+      std::string rest = line.substr(q + 2);
+      std::size_t sp = rest.find(' ');
+      std::string status = rest.substr(0, sp);
+      std::string after = rest.substr(sp + 1);
+      std::string bytes = after.substr(0, after.find(' '));
+      if (bytes == "-") bytes = "0";
+      expect = head + "\t" + line.substr(b + 2, e - b - 2) + "\t" + req.substr(0, s1) + "\t" +
+               req.substr(s1 + 1, s2 - s1 - 1) + "\t" + req.substr(s2 + 1) + "\t" + status + "\t" + bytes;
+      if (format == libpipe::LogFormat::combined) {
+        std::size_t r1 = after.find(" \"");
+        std::string tail = after.substr(r1 + 2);  // referer" "agent"
+        std::size_t mid = tail.find("\" \"");
+        expect += "\t" + tail.substr(0, mid) + "\t" + tail.substr(mid + 3, tail.size() - mid - 4);
+      } else {
+        expect += "\t\t";
+      }
+      ASSERT_EQ(row, expect + "\n") << line;
+      ++lines;
+    }
+    EXPECT_EQ(lines, 3000);
+  }
+}
