@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,7 @@
 
 #include "libpipe/error.hpp"
 #include "libpipe/output.hpp"
+#include "libpipe/signals.hpp"
 #include "libpipe/tool.hpp"
 
 namespace fs = std::filesystem;
@@ -263,4 +265,19 @@ TEST(Find, RootFilesAreTestedRootDirectoriesNeverPrinted) {
   EXPECT_EQ(r.out, "a.log\nd/c.log\n");
   EXPECT_EQ(r.errors, "gfind: missing: No such file or directory\n");
   EXPECT_EQ(r.status, 1);
+}
+
+TEST(Find, StopSignalEndsTheWalkWithWhatWasFound) {
+  Tree t;
+  t.file("a");
+  t.file("b");
+  libpipe::install_signal_handlers();
+  ::raise(SIGTERM);
+  Result r = run(t, libpipe::FindOptions{});
+  libpipe::reset_stop_request();
+  // The signal came before the first entry: nothing printed, no error, a clean exit.
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.errors, "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(run(t, libpipe::FindOptions{}).out, "./a\n./b\n");
 }
