@@ -69,6 +69,11 @@ void cat_lines(ByteSource& decoded, Output& out, std::string_view prefix) {
 
 namespace detail {
 
+unsigned decoding_threads() {
+  // Beyond 16 threads the blocks in flight cost more memory than the speed is worth.
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
+}
+
 std::string line_prefix(const OpenCatOptions& opt, const std::string& path) {
   return opt.with_filename ? filename_label(path) + '\t' : std::string();
 }
@@ -80,7 +85,7 @@ void cat_one(const std::string& path, const OpenCatOptions& opt, Output& out, Di
     auto raw = open_input(path, &out);
     // A file never makes us wait: bzip2 may decode its blocks on every core. A pipe is
     // decoded as it arrives, by this thread.
-    unsigned threads = raw->is_regular_file() ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+    unsigned threads = raw->is_regular_file() ? decoding_threads() : 1;
     auto in = open_decoded(std::move(raw), nullptr, threads);
     cat_lines(*in, out, line_prefix(opt, path));
   } catch (const Error& e) {
@@ -102,6 +107,8 @@ void for_each_input(const OpenCatOptions& opt, Output& out,
   FileNameReader names(stdin_names, opt.null_separated ? '\0' : '\n');
   std::string name;
   while (!stop_requested() && names.next(name)) {
+    // Standard input holds the names: a name "-" is a file called "-".
+    if (name == "-") name = "./-";
     if (!visit(name)) return;
   }
 }

@@ -8,6 +8,9 @@
 
 namespace libpipe::detail {
 
+// Threads a decoder may use on one file: the machine's cores, at most 16.
+unsigned decoding_threads();
+
 // "FILE\t" with -H, else empty.
 std::string line_prefix(const OpenCatOptions& opt, const std::string& path);
 

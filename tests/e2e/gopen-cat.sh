@@ -90,6 +90,10 @@ expect_files_eq "- among files" <(cat a.log b.log a.log) out
 gopen-cat -H a.gz nonl >out
 expect_eq "-H prefixes file name and tab" "a.gz	$(head -1 a.log)" "$(head -1 out)"
 expect_eq "-H on the last line" "nonl	no newline" "$(tail -1 out)"
+printf 'in a file named dash\n' >./-
+printf -- '-\na.gz\n' | gopen-cat >out
+expect_files_eq "a name - on stdin is a file called -" <(echo "in a file named dash"; cat a.log) out
+rm ./-
 printf 'x\n' | gopen-cat -H - >out
 expect_eq "-H names stdin as grep does" "(standard input)	x" "$(cat out)"
 
