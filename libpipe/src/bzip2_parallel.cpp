@@ -75,6 +75,20 @@ class BitWriter {
   unsigned n_ = 0;
 };
 
+// Decoded bytes. Unlike std::string, growing it does not zero what is about to be written.
+struct Bytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  std::size_t capacity = 0;
+  void grow(std::size_t at_least) {
+    std::size_t cap = std::max(at_least, capacity * 2);
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    if (size > 0) std::memcpy(bigger.get(), data.get(), size);
+    data = std::move(bigger);
+    capacity = cap;
+  }
+};
+
 // One piece of the input between two magics, and what decoding it gave.
 struct Piece {
   enum class Kind { block, stream_end, error } kind = Kind::block;
@@ -89,11 +103,11 @@ struct Piece {
   // Filled by a worker.
   bool done = false;
   bool ok = false;
-  std::string out;
+  Bytes out;
 };
 
 // Decodes pieces (joined) as one one-block stream; true when it decoded cleanly.
-bool decode_pieces(const std::vector<const Piece*>& pieces, std::string& out) {
+bool decode_pieces(const std::vector<const Piece*>& pieces, Bytes& out) {
   std::string stream;
   std::uint64_t total = 0;
   for (const Piece* p : pieces) total += p->nbits;
@@ -110,16 +124,20 @@ bool decode_pieces(const std::vector<const Piece*>& pieces, std::string& out) {
   bz_stream bs;
   std::memset(&bs, 0, sizeof bs);
   if (BZ2_bzDecompressInit(&bs, 0, 0) != BZ_OK) throw std::bad_alloc();
-  out.clear();
-  out.resize(std::size_t{1} << 20);
+  out.size = 0;
+  // A block holds up to 900 kB before its run-length coding: most fit the first buffer.
+  if (out.capacity == 0) out.grow(std::size_t{1} << 20);
   bs.next_in = stream.data();
   bs.avail_in = clamp_uint(stream.size());
   std::size_t produced = 0;
   int rc = BZ_OK;
   for (;;) {
-    if (produced == out.size()) out.resize(out.size() * 2);
-    bs.next_out = out.data() + produced;
-    bs.avail_out = clamp_uint(out.size() - produced);
+    if (produced == out.capacity) {
+      out.size = produced;
+      out.grow(out.capacity * 2);
+    }
+    bs.next_out = out.data.get() + produced;
+    bs.avail_out = clamp_uint(out.capacity - produced);
     unsigned before = bs.avail_out;
     unsigned in_before = bs.avail_in;
     rc = BZ2_bzDecompress(&bs);
@@ -129,7 +147,7 @@ bool decode_pieces(const std::vector<const Piece*>& pieces, std::string& out) {
     if (in_before == bs.avail_in && before == bs.avail_out) break;  // no progress
   }
   BZ2_bzDecompressEnd(&bs);
-  out.resize(produced);
+  out.size = produced;
   if (rc == BZ_MEM_ERROR) throw std::bad_alloc();
   return rc == BZ_STREAM_END;
 }
@@ -160,9 +178,9 @@ class ParallelBzip2Source final : public ByteSource {
   std::size_t read(char* buf, std::size_t n) override {
     std::size_t produced = 0;
     while (produced < n) {
-      if (out_pos_ < current_.size()) {
-        std::size_t take = std::min(n - produced, current_.size() - out_pos_);
-        std::memcpy(buf + produced, current_.data() + out_pos_, take);
+      if (out_pos_ < current_.size) {
+        std::size_t take = std::min(n - produced, current_.size - out_pos_);
+        std::memcpy(buf + produced, current_.data.get() + out_pos_, take);
         out_pos_ += take;
         produced += take;
         continue;
@@ -180,7 +198,7 @@ class ParallelBzip2Source final : public ByteSource {
 
   // Makes the next piece's output current (or records what is wrong). False at the end.
   bool next_piece() {
-    current_.clear();
+    current_.size = 0;
     out_pos_ = 0;
     top_up();
     if (pending_.empty()) return false;
@@ -222,7 +240,7 @@ class ParallelBzip2Source final : public ByteSource {
       }
       if (pending_.size() <= k || pending_[k]->kind != Piece::Kind::block) return false;
       joined.push_back(pending_[k].get());
-      std::string out;
+      Bytes out;
       if (decode_pieces(joined, out)) {
         pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(k + 1));
         stream_crc_ = next_stream_crc(stream_crc_, first->crc);
@@ -251,7 +269,7 @@ class ParallelBzip2Source final : public ByteSource {
         todo_.pop_front();
       }
       bool ok = false;
-      std::string out;
+      Bytes out;
       try {
         ok = decode_pieces({p.get()}, out);
       } catch (const std::bad_alloc&) {
@@ -535,7 +553,7 @@ class ParallelBzip2Source final : public ByteSource {
   // Handing out.
   std::size_t max_pending_;
   std::deque<std::shared_ptr<Piece>> pending_;  // in input order
-  std::string current_;
+  Bytes current_;
   std::size_t out_pos_ = 0;
   std::optional<Error> after_current_;
   std::uint32_t stream_crc_ = 0;

@@ -25,7 +25,7 @@ inline std::string drain(libpipe::ByteSource& in, std::size_t chunk, bool& faile
     while (std::size_t n = in.read(buf.data(), chunk)) {
       if (n > chunk) std::abort();
       out.append(buf.data(), n);
-      if (out.size() > (std::size_t{256} << 20)) break;  // a decompression bomb: enough
+      if (out.size() > (std::size_t{16} << 20)) break;  // a decompression bomb: enough
     }
   } catch (const libpipe::Error&) {
     failed = true;
