@@ -677,6 +677,8 @@ class Parser {
         auto e = make(Op::literal, begin);
         e->lit = Literal::real;
         e->real = std::strtod(next().text.c_str(), nullptr);
+        // JSON has no infinity, so neither does the language (found by fuzzing: 1E020000).
+        if (!std::isfinite(e->real)) throw QueryError(begin, "number too large");
         finish(*e);
         return e;
       }

@@ -131,6 +131,7 @@ TEST(Parser, PreciseErrors) {
   EXPECT_EQ(error_of("SELECT * + 1"), "10: unexpected '+' after a SELECT item; expected ',', AS, WHERE, GROUP BY, "
                                       "HAVING, ORDER BY, LIMIT or the end of the query");
   EXPECT_EQ(error_of("SELECT a HAVING a > 1"), "17: HAVING needs GROUP BY or an aggregate");
+  EXPECT_EQ(error_of("SELECT 1E020000"), "8: number too large");
 }
 
 TEST(Parser, FunctionsAreCheckedBeforeAnyInput) {
