@@ -242,7 +242,8 @@ void canonical_into(std::string& out, const Expr& e) {
         case Literal::null: out += "NULL"; return;
         case Literal::boolean: out += e.boolean ? "TRUE" : "FALSE"; return;
         case Literal::integer: out += std::to_string(e.integer); return;
-        case Literal::real: append_json_value(out, Value::real(e.real)); return;
+        // -0.0 is written 0: "-0" would read back as the integer 0 (found by fuzzing: ---.0).
+        case Literal::real: append_json_value(out, Value::real(e.real == 0 ? 0.0 : e.real)); return;
         case Literal::string: quote_into(out, e.text); return;
       }
       return;
