@@ -3,10 +3,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <memory>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "libpipe/byte_source.hpp"
 #include "libpipe/calendar.hpp"
@@ -22,6 +28,49 @@ namespace libpipe {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// memchr for the short distances of log fields: sixteen bytes at a time with SSE2, without
+// a call and without reading past the field's line.
+inline const char* find_char(const char* s, const char* end, char c) noexcept {
+#ifdef __SSE2__
+  const __m128i needle = _mm_set1_epi8(c);
+  while (end - s >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    if (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle)))) return s + __builtin_ctz(m);
+    s += 16;
+  }
+#endif
+  for (; s < end; ++s) {
+    if (*s == c) return s;
+  }
+  return nullptr;
+}
+
+// The same when 16 bytes past `end` may be read (AccessLogParser::set_padded).
+inline const char* find_char_padded(const char* s, const char* end, char c) noexcept {
+#ifdef __SSE2__
+  const __m128i needle = _mm_set1_epi8(c);
+  while (s < end) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    if (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle)))) {
+      s += __builtin_ctz(m);
+      return s < end ? s : nullptr;
+    }
+    s += 16;
+  }
+  return nullptr;
+#else
+  return find_char(s, end, c);
+#endif
+}
+
+// memcmp for the one to three bytes between fields.
+inline bool same(const char* a, const char* b, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 // A request method: RFC 9110 tokens in practice are letters, '-' and '_'
 // (VERSION-CONTROL); anything else starts a request line that is not METHOD PATH PROTO.
@@ -71,7 +120,7 @@ AccessLogParser::AccessLogParser(CompiledFormat format) : format_(std::move(form
 }
 
 void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n) noexcept {
-  const char* space = static_cast<const char*>(std::memchr(p, ' ', n));
+  const char* space = padded_ ? find_char_padded(p, p + n, ' ') : find_char(p, p + n, ' ');
   if (space == nullptr || !method_like(p, static_cast<std::size_t>(space - p))) {
     set(column + 1, p, n);  // "-", a bare path, junk: all of it is the request
     return;
@@ -124,9 +173,9 @@ std::size_t AccessLogParser::field_end(const Plan& plan, std::size_t i, const ch
     return sp != nullptr ? static_cast<std::size_t>(static_cast<const char*>(sp) - p) : npos;
   };
   while (at < n) {
-    const void* hit = std::memchr(p + at, first, n - at);
+    const char* hit = padded_ ? find_char_padded(p + at, p + n, first) : find_char(p + at, p + n, first);
     if (hit == nullptr) return not_found();
-    std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
+    std::size_t q = static_cast<std::size_t>(hit - p);
     at = q + 1;
     if (plan.quoted && !unescaped(p, pos, q)) continue;
     if (n - q < tn) {
@@ -134,7 +183,7 @@ std::size_t AccessLogParser::field_end(const Plan& plan, std::size_t i, const ch
       if (std::memcmp(p + q, term.data(), n - q) == 0 && skip == 0) return q;
       continue;
     }
-    if (tn > 1 && std::memcmp(p + q + 1, term.data() + 1, tn - 1) != 0) continue;
+    if (tn > 1 && !same(p + q + 1, term.data() + 1, tn - 1)) continue;
     if (skip > 0) {
       --skip;
       continue;
@@ -149,12 +198,13 @@ bool AccessLogParser::parse(std::string_view line) {
   const char* p = line.data();
   std::size_t n = line.size();
   if (n > 0 && p[n - 1] == '\r') --n;
+  line_size_ = line.size();
   std::size_t pos = 0;
   const std::size_t anchor = format_.anchor;
   for (std::size_t i = 0; i < plans_.size(); ++i) {
     const Plan& plan = plans_[i];
     if (std::size_t bn = plan.before.size()) {
-      if (n - pos < bn || std::memcmp(p + pos, plan.before.data(), bn) != 0) {
+      if (n - pos < bn || !same(p + pos, plan.before.data(), bn)) {
         // Cut off, or not this format any more: keep what came before, if enough did.
         if (i > anchor) return true;
         ++generation_;
@@ -490,23 +540,112 @@ void append_epoch_time(std::string& out, const LogTime& t) {
 
 namespace {
 
-// The digits of a JSON integer, without leading zeros; false when text is not one that
-// fits in 64 bits.
-bool integer_text(std::string_view text, std::int64_t& v) {
-  if (text.empty() || text.size() > 18) {
-    if (text.size() <= 19 && !text.empty()) {
-      auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-      return r.ec == std::errc() && r.ptr == text.data() + text.size() && text[0] != '-' && text[0] != '+';
+// The digits of a JSON integer at w, without leading zeros; nullptr when text is not an
+// integer that fits in 64 bits (it is then written as a string).
+char* put_integer(char* w, std::string_view text) noexcept {
+  std::size_t n = text.size(), i = 0;
+  if (n == 0) return nullptr;
+  while (i + 1 < n && text[i] == '0') ++i;
+  std::size_t len = n - i;
+  if (len > 19) return nullptr;
+  for (std::size_t k = i; k < n; ++k) {
+    if (!is_digit(text[k])) return nullptr;
+  }
+  if (len == 19 && std::memcmp(text.data() + i, "9223372036854775807", 19) > 0) return nullptr;
+  std::memcpy(w, text.data() + i, len);
+  return w + len;
+}
+
+// Bytes a JSON string takes as they are: not a control, '"', '\\' (which may also start a
+// log escape) or a byte of a multi-byte sequence (which must be checked as UTF-8).
+constexpr std::array<bool, 256> make_plain() {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}
+constexpr auto plain = make_plain();
+
+// raw as a JSON string at w: log escapes decoded, then escaped for JSON. The plain run
+// at the start (usually all of it) is copied as it is scanned.
+char* put_string(char* w, std::string_view raw, std::string& scratch, std::string& escaped, bool padded) {
+  *w++ = '"';
+#ifdef __SSE2__
+  if (padded) {
+    // Whole 16-byte loads and stores, the end of the field marked as a stop: no tail loop.
+    // The stores may run 16 bytes past the field, into room max_size() keeps.
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const char* p = raw.data();
+    const std::size_t n = raw.size();
+    std::size_t i = 0;
+    for (;;) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+      unsigned m = static_cast<unsigned>(_mm_movemask_epi8(special));
+      if (n - i < 16) m |= 1u << (n - i);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), v);
+      if (m != 0) {
+        i += static_cast<std::size_t>(__builtin_ctz(m));
+        break;
+      }
+      i += 16;
     }
-    return false;
+    w += i;
+    if (i < n) {
+      escaped.clear();
+      append_json_escaped(escaped, decode_log_escapes(raw.substr(i), scratch));
+      std::memcpy(w, escaped.data(), escaped.size());
+      w += escaped.size();
+    }
+    *w++ = '"';
+    return w;
   }
-  std::int64_t acc = 0;
-  for (char c : text) {
-    if (!is_digit(c)) return false;
-    acc = acc * 10 + (c - '0');
+#endif
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  const std::size_t n = raw.size();
+  std::size_t i = 0;
+#ifdef __SSE2__
+  // Sixteen bytes at a time: a signed compare below 0x20 catches controls and every byte
+  // of 0x80 and above at once.
+  const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  while (n - i >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), v);
+    if (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(special))) {
+      i += static_cast<std::size_t>(__builtin_ctz(m));
+      break;
+    }
+    i += 16;
   }
-  v = acc;
-  return true;
+#endif
+  // Then eight at a time (most fields are short): any byte with its top bit set, below
+  // 0x20, '"' or '\\' stops the run (the bit tricks may stop early, never late).
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  while (n - i >= 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    std::uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    std::uint64_t special = (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+    if (special != 0) break;
+    std::memcpy(w + i, &x, 8);
+    i += 8;
+  }
+  while (i < n && plain[p[i]]) {
+    w[i] = static_cast<char>(p[i]);
+    ++i;
+  }
+  w += i;
+  if (i < n) {
+    // Nothing before i is a backslash or part of a UTF-8 sequence: the rest stands alone.
+    escaped.clear();
+    append_json_escaped(escaped, decode_log_escapes(raw.substr(i), scratch));
+    std::memcpy(w, escaped.data(), escaped.size());
+    w += escaped.size();
+  }
+  *w++ = '"';
+  return w;
 }
 
 // A JSON number as written: 0.123, 12, 3.5 (not 01, .5, 1e3 or -).
@@ -541,11 +680,15 @@ void append_tsv_escaped(std::string& out, std::string_view s) {
 AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions options)
     : parser_(parser), options_(std::move(options)) {
   const auto& columns = parser_.columns();
+  fixed_size_ = 128;  // braces, newline, a time, and the 32-byte key copies of write_json
   auto add = [&](std::size_t column, const std::string& key) {
     std::string json_key;
     append_json_string(json_key, key);
     json_key += ':';
-    outputs_.push_back(Output{column, std::move(json_key)});
+    fixed_size_ += 6 * json_key.size() + 8;  // as a TSV header cell too; a comma, quotes
+    Output o{column, std::move(json_key), {}};
+    std::memcpy(o.key_copy, o.json_key.data(), std::min<std::size_t>(o.json_key.size(), 32));
+    outputs_.push_back(std::move(o));
     keys_.push_back(key);
   };
   bool with_time = options_.time != TimeOutput::none;
@@ -593,73 +736,93 @@ bool AccessLogWriter::read_time(LogTime& t) const noexcept {
 }
 
 void AccessLogWriter::append(std::string& out) {
-  if (options_.syntax == RecordSyntax::tsv) append_tsv(out);
-  else append_json(out);
+  std::size_t old = out.size();
+  out.resize(old + max_size());
+  char* end = write(out.data() + old);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
-void AccessLogWriter::append_json_value(std::string& out, const Column& column, std::string_view raw) {
-  std::int64_t v;
+char* AccessLogWriter::write(char* w) {
+  if (options_.syntax == RecordSyntax::json) return write_json(w);
+  scratch_.clear();
+  std::string row;
+  append_tsv(row);
+  std::memcpy(w, row.data(), row.size());
+  return w + row.size();
+}
+
+char* AccessLogWriter::write_json_value(char* w, const Column& column, std::string_view raw) {
   switch (column.type) {
     case FieldType::bytes:
-      if (raw == "-") {
-        out += '0';
-        return;
+      if (raw.size() == 1 && raw[0] == '-') {
+        *w++ = '0';
+        return w;
       }
       [[fallthrough]];
     case FieldType::integer:
-      if (integer_text(raw, v)) {
-        append_json_integer(out, v);
-        return;
-      }
+      if (char* end = put_integer(w, raw)) return end;
       break;
     case FieldType::number:
       if (json_number_text(raw)) {
-        out += raw;
-        return;
+        std::memcpy(w, raw.data(), raw.size());
+        return w + raw.size();
       }
       break;
     default: break;
   }
-  append_json_string(out, decode_log_escapes(raw, scratch_));
+  return put_string(w, raw, scratch_, escaped_, parser_.padded());
 }
 
-void AccessLogWriter::append_json(std::string& out) {
-  out += '{';
+char* AccessLogWriter::write_json(char* w) {
+  *w++ = '{';
   bool first = true;
   for (const auto& o : outputs_) {
     if (o.column == AccessLogParser::npos) {
       LogTime t;
       if (!read_time(t)) continue;
-      if (!first) out += ',';
+      escaped_.clear();
+      if (!first) escaped_ += ',';
       first = false;
-      out += o.json_key;
+      escaped_ += o.json_key;
       if (options_.time == TimeOutput::iso) {
-        out += '"';
-        append_iso_time(out, t);
-        out += '"';
+        escaped_ += '"';
+        append_iso_time(escaped_, t);
+        escaped_ += '"';
       } else {
-        append_epoch_time(out, t);
+        append_epoch_time(escaped_, t);
       }
+      std::memcpy(w, escaped_.data(), escaped_.size());
+      w += escaped_.size();
       continue;
     }
     if (!parser_.has(o.column)) continue;
-    if (!first) out += ',';
+    if (!first) *w++ = ',';
     first = false;
-    out += o.json_key;
-    append_json_value(out, parser_.columns()[o.column], parser_.raw(o.column));
+    // A fixed-size copy is one instruction pair, not a call; the bytes beyond the key
+    // are overwritten next (key_copy_ is padded to 32 bytes).
+    if (o.json_key.size() <= 32) std::memcpy(w, o.key_copy, 32);
+    else std::memcpy(w, o.json_key.data(), o.json_key.size());
+    w += o.json_key.size();
+    w = write_json_value(w, parser_.columns()[o.column], parser_.raw(o.column));
   }
-  out += "}\n";
+  *w++ = '}';
+  *w++ = '\n';
+  return w;
 }
 
 void AccessLogWriter::append_tsv_value(std::string& out, const Column& column, std::string_view raw) {
-  std::int64_t v;
   if ((column.type == FieldType::bytes) && raw == "-") {
     out += '0';
     return;
   }
-  if ((column.type == FieldType::integer || column.type == FieldType::bytes) && integer_text(raw, v)) {
-    append_json_integer(out, v);
-    return;
+  if (column.type == FieldType::integer || column.type == FieldType::bytes) {
+    char digits[24];
+    if (raw.size() < sizeof digits) {
+      if (char* end = put_integer(digits, raw)) {
+        out.append(digits, end);
+        return;
+      }
+    }
   }
   append_tsv_escaped(out, decode_log_escapes(raw, scratch_));
 }
@@ -708,8 +871,12 @@ struct RejectCount {
 void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& writer, Output& out,
                  Output* rejects, RejectCount& count) {
   LineReader reader(source);
-  std::string records;
-  records.reserve(std::size_t{4} << 20);
+  static_assert(LineReader::padding >= 16);
+  parser.set_padded(true);
+  constexpr std::size_t chunk = std::size_t{1} << 20;
+  std::size_t cap = 2 * chunk;
+  std::unique_ptr<char[]> buf(new char[cap]);
+  std::size_t used = 0;
   std::string_view block;
   std::uint64_t line_no = 0;  // in this input
   while (reader.next_lines(block)) {
@@ -722,7 +889,20 @@ void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& w
       ++line_no;
       ++count.lines;
       if (parser.parse(line)) {
-        writer.append(records);
+        std::size_t need = writer.max_size();
+        if (cap - used < need) {
+          out.write(std::string_view(buf.get(), used));
+          used = 0;
+          if (need > cap) {  // a huge line
+            cap = need;
+            buf.reset(new char[cap]);
+          }
+        }
+        used = static_cast<std::size_t>(writer.write(buf.get() + used) - buf.get());
+        if (used >= chunk) {
+          out.write(std::string_view(buf.get(), used));
+          used = 0;
+        }
       } else {
         if (count.rejected++ == 0) {
           count.first_input = source.name();
@@ -730,14 +910,10 @@ void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& w
         }
         if (rejects != nullptr) rejects->write_line(line);
       }
-      if (records.size() >= (std::size_t{1} << 20)) {
-        out.write(records);
-        records.clear();
-      }
     }
     // Before the next read, which may wait: what is parsed goes out (behind gtail).
-    out.write(records);
-    records.clear();
+    out.write(std::string_view(buf.get(), used));
+    used = 0;
     if (rejects != nullptr) rejects->flush();
   }
 }

@@ -11,15 +11,27 @@
 
 namespace {
 
-// The JSON record apachelog writes for a line, or "rejected".
-std::string record(const std::string& line, const std::string& format = "", libpipe::RecordOptions options = {}) {
+std::string record_once(const std::string& line, const std::string& format, const libpipe::RecordOptions& options,
+                        bool padded) {
   libpipe::AccessLogParser parser(libpipe::apachelog_format(format));
-  libpipe::AccessLogWriter writer(parser, std::move(options));
-  if (!parser.parse(line)) return "rejected";
+  parser.set_padded(padded);
+  libpipe::AccessLogWriter writer(parser, options);
+  // Padded: the line is followed by 16 bytes that must not matter (quotes, spaces).
+  std::string buffer = line + (padded ? std::string(16, '"') : std::string());
+  if (!parser.parse(std::string_view(buffer.data(), line.size()))) return "rejected";
   std::string out = writer.header();
   writer.append(out);
   out.pop_back();  // the newline
   return out;
+}
+
+// The JSON record apachelog writes for a line, or "rejected"; the same with the 16-byte
+// scans of a padded line (as apachelog reads them) and without.
+std::string record(const std::string& line, const std::string& format = "", libpipe::RecordOptions options = {}) {
+  std::string plain = record_once(line, format, options, false);
+  std::string padded = record_once(line, format, options, true);
+  EXPECT_EQ(plain, padded) << "padded and unpadded scans differ on: " << line;
+  return plain;
 }
 
 std::string time_of(const std::string& text, libpipe::TimeSyntax syntax, libpipe::TimeOutput how = libpipe::TimeOutput::iso,
