@@ -54,6 +54,7 @@ class Matcher {
  private:
   std::unique_ptr<re2::RE2> re_;
   std::string literal_;
+  std::size_t rare_ = 0;           // the literal's rarest byte, searched for with memchr
   bool literal_is_match_ = false;  // finding the literal is finding a match
   int groups_ = 0;                 // submatch holding the match proper (1 with -w)
 };
