@@ -1,3 +1,4 @@
+#include "libpipe/tsv.hpp"
 #include "libpipe/accesslog.hpp"
 
 #include <fcntl.h>
@@ -661,18 +662,6 @@ bool json_number_text(std::string_view s) {
     if (i == f) return false;
   }
   return i == s.size();
-}
-
-void append_tsv_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
-    }
-  }
 }
 
 }  // namespace

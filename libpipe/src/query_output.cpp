@@ -1,3 +1,4 @@
+#include "libpipe/tsv.hpp"
 #include "libpipe/query_output.hpp"
 
 #include <algorithm>
@@ -15,18 +16,6 @@ const char* format_name(Format f) {
     case Format::csv: return "--csv";
     case Format::table: return "--table";
     default: return "";
-  }
-}
-
-void append_tsv(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
-    }
   }
 }
 
@@ -138,7 +127,7 @@ void RowWriter::row(const Value* values, std::string_view record) {
       if (header_ && !header_done_) {
         for (std::size_t i = 0; i < columns_.size(); ++i) {
           if (i) line_ += sep;
-          if (format_ == Format::tsv) append_tsv(line_, columns_[i].name);
+          if (format_ == Format::tsv) append_tsv_escaped(line_, columns_[i].name);
           else append_csv(line_, columns_[i].name);
         }
         line_ += '\n';
@@ -149,7 +138,7 @@ void RowWriter::row(const Value* values, std::string_view record) {
         if (i) line_ += sep;
         cell.clear();
         append_text_value(cell, values[i]);
-        if (format_ == Format::tsv) append_tsv(line_, cell);
+        if (format_ == Format::tsv) append_tsv_escaped(line_, cell);
         else append_csv(line_, cell);
       }
       line_ += '\n';
