@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "libpipe/error.hpp"
 
 namespace libpipe {
@@ -122,35 +125,150 @@ bool is_integer_text(std::string_view s) {
   return true;
 }
 
+// The keys a FieldSet wants, compiled for comparing with keys as they are written in a
+// record, before any unescaping: unescaping every key of every record (so as to compare it)
+// was most of the time spent walking a record. A key is compared by its first 8 bytes
+// (with the closing quote), then by the rest; only a key written with a backslash escape
+// is unescaped, and only when no wanted key matched it as written.
+class KeyMatcher {
+ public:
+  explicit KeyMatcher(const FieldSet& fields) : nodes_(fields.nodes()), probes_(nodes_.size()) {
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+      for (int c : nodes_[n].children) {
+        Probe p = Probe::of(nodes_[static_cast<std::size_t>(c)].name, c);
+        if (!p.quoted.empty()) probes_[n].push_back(std::move(p));
+      }
+    }
+  }
+
+  // The child of node that the key starting at raw (just after its opening quote) names,
+  // or -1. word holds the key's first 8 bytes (read past its end: the input is padded).
+  int match_as_written(int node, const char* raw, std::uint64_t word) const noexcept {
+    for (const Probe& p : probes_[static_cast<std::size_t>(node)]) {
+      if ((word & p.mask) != p.head) continue;
+      if (p.quoted.size() <= 8 || tail_equal(raw, p.quoted)) return p.node;
+    }
+    return -1;
+  }
+
+  // The child of node named by an unescaped key, or -1.
+  int match_unescaped(int node, std::string_view key) const noexcept {
+    for (int c : nodes_[static_cast<std::size_t>(node)].children) {
+      if (nodes_[static_cast<std::size_t>(c)].name == key) return c;
+    }
+    return -1;
+  }
+
+  const std::vector<FieldSet::Node>& nodes() const noexcept { return nodes_; }
+
+ private:
+  struct Probe {
+    std::uint64_t head = 0;  // the first (up to) 8 bytes of `name"`, as written
+    std::uint64_t mask = 0;
+    std::string quoted;      // name + '"'; empty for a name that JSON must escape (no probe)
+    int node = -1;
+
+    static Probe of(const std::string& name, int node) {
+      Probe p;
+      p.node = node;
+      for (char c : name) {
+        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return p;
+      }
+      p.quoted = name + '"';
+      std::size_t n = std::min<std::size_t>(p.quoted.size(), 8);
+      std::memcpy(&p.head, p.quoted.data(), n);
+      p.mask = n == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1;
+      return p;
+    }
+  };
+
+  // Compares byte by byte, so it never reads past the key's closing quote: the name has
+  // no quote, so a shorter key differs at its quote at the latest.
+  static bool tail_equal(const char* raw, const std::string& quoted) noexcept {
+    for (std::size_t i = 8; i < quoted.size(); ++i) {
+      if (raw[i] != quoted[i]) return false;
+    }
+    return true;
+  }
+
+  const std::vector<FieldSet::Node>& nodes_;
+  std::vector<std::vector<Probe>> probes_;  // per node, one per child
+};
+
+// True when the key starting at raw (just after its opening quote) has a backslash escape.
+bool key_has_escape(const char* raw) noexcept {
+  for (; *raw != '"'; ++raw) {
+    if (*raw == '\\') return true;
+  }
+  return false;
+}
+
+// The common number, an integer of at most 18 digits as JSON writes it, read in one pass
+// (simdjson would scan it twice: for its type, then for its value). Anything else is left
+// to simdjson.
+bool small_integer(std::string_view s, std::int64_t& out) noexcept {
+  bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  if (s.empty() || s.size() > 18 || (s.front() == '0' && s.size() > 1)) return false;
+  std::int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  out = negative ? -n : n;
+  return true;
+}
+
 class Extractor {
  public:
-  Extractor(const FieldSet& fields, std::vector<JsonValue>& values, std::string& error,
-            NestedCopies& copies)
-      : nodes_(fields.nodes()), values_(values), error_(error), copies_(copies) {}
+  Extractor(const KeyMatcher& keys, std::vector<JsonValue>& values, std::string& error,
+            NestedCopies& copies, std::string_view json)
+      : keys_(keys), nodes_(keys.nodes()), values_(values), error_(error), copies_(copies) {
+    text(json);
+  }
 
   // Walks one object, filling the slots of node's children. False on a JSON error.
+  // Every field is visited, wanted or not: the walk is what checks the record's syntax, and
+  // when a key appears twice the last one counts, as in most JSON readers (jq included).
   bool walk(od::object obj, int node) {
+    const bool wants_fields = !nodes_[static_cast<std::size_t>(node)].children.empty();
     for (auto field_result : obj) {
       od::field field;
       if (auto e = std::move(field_result).get(field)) return fail(e);
-      const auto& kids = nodes_[node].children;
-      if (kids.empty()) continue;  // the rest is only validated
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return fail(e);
-      int match = -1;
-      for (int c : kids) {
-        if (nodes_[c].name == key) {
-          match = c;
-          break;
-        }
+      if (!wants_fields) continue;  // the rest is only validated
+      const char* raw = reinterpret_cast<const char*>(field.key().raw());
+      std::uint64_t word;
+      std::memcpy(&word, raw, sizeof word);
+      int match = keys_.match_as_written(node, raw, word);
+      if (match < 0) {
+        if (!may_be_escaped(raw)) continue;
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return fail(e);
+        match = keys_.match_unescaped(node, key);
+        if (match < 0) continue;
       }
-      if (match < 0) continue;
       if (!read_value(field.value(), match)) return false;
     }
     return true;
   }
 
  private:
+  // The text being walked: a key's escapes are looked for only up to its end.
+  void text(std::string_view json) noexcept {
+    end_ = json.data() + json.size();
+    next_backslash_ = json.data();
+  }
+
+  // Whether the key at raw, which matched no wanted key as written, may match once unescaped.
+  // Most records have no backslash at all: one memchr to the end of the text says so.
+  bool may_be_escaped(const char* raw) noexcept {
+    if (raw > next_backslash_) {
+      auto* found = static_cast<const char*>(std::memchr(raw, '\\', static_cast<std::size_t>(end_ - raw)));
+      next_backslash_ = found ? found : end_;
+    }
+    return next_backslash_ != end_ && key_has_escape(raw);
+  }
+
   bool read_value(od::value value, int node) {
     const auto& n = nodes_[node];
     od::json_type type;
@@ -179,7 +297,13 @@ class Extractor {
     if (auto e = nested.parser.iterate(nested.text).get(doc)) return fail(e);
     od::object obj;
     if (auto e = doc.get_object().get(obj)) return fail(e);
-    return walk(obj, node);
+    const char* end = end_;
+    const char* next_backslash = next_backslash_;
+    text(std::string_view(nested.text.data(), nested.text.size()));
+    bool ok = walk(obj, node);
+    end_ = end;
+    next_backslash_ = next_backslash;
+    return ok;
   }
 
   bool read_leaf(od::value value, od::json_type type, JsonValue& v) {
@@ -212,6 +336,10 @@ class Extractor {
         return true;
       case od::json_type::number: {
         v.text = trim_token(value.raw_json_token());
+        if (small_integer(v.text, v.integer)) {
+          v.kind = Kind::integer;
+          return true;
+        }
         od::number_type nt{};
         bool typed = !value.get_number_type().get(nt);
         if (typed && nt == od::number_type::signed_integer && !value.get_int64().get(v.integer)) {
@@ -239,10 +367,13 @@ class Extractor {
     return false;
   }
 
+  const KeyMatcher& keys_;
   const std::vector<FieldSet::Node>& nodes_;
   std::vector<JsonValue>& values_;
   std::string& error_;
   NestedCopies& copies_;
+  const char* end_ = nullptr;
+  const char* next_backslash_ = nullptr;  // the first backslash at or after where we are
 };
 
 bool is_blank(std::string_view s) {
@@ -253,7 +384,7 @@ bool is_blank(std::string_view s) {
 }
 
 bool parse_in_place(od::parser& parser, const char* data, std::size_t len, std::size_t capacity,
-                    const FieldSet& fields, std::vector<JsonValue>& values, std::string& error,
+                    const KeyMatcher& keys, std::vector<JsonValue>& values, std::string& error,
                     NestedCopies& copies) {
   for (auto& v : values) v = JsonValue{};
   copies.used = 0;
@@ -267,7 +398,7 @@ bool parse_in_place(od::parser& parser, const char* data, std::size_t len, std::
     error = e == simdjson::INCORRECT_TYPE ? "not a JSON object" : simdjson::error_message(e);
     return false;
   }
-  Extractor extractor(fields, values, error, copies);
+  Extractor extractor(keys, values, error, copies, std::string_view(data, len));
   if (!extractor.walk(obj, 0)) return false;
   // Whatever follows the object on the line makes it malformed.
   const char* rest = nullptr;
@@ -281,12 +412,14 @@ bool parse_in_place(od::parser& parser, const char* data, std::size_t len, std::
 }  // namespace
 
 struct RecordReader::Impl {
+  explicit Impl(const FieldSet& fields) : keys(fields) {}
   od::parser parser;
   NestedCopies copies;
+  KeyMatcher keys;
 };
 
 RecordReader::RecordReader(LineReader& lines, const FieldSet& fields)
-    : lines_(lines), fields_(fields), values_(fields.size()), impl_(std::make_unique<Impl>()) {}
+    : lines_(lines), fields_(fields), values_(fields.size()), impl_(std::make_unique<Impl>(fields)) {}
 
 RecordReader::~RecordReader() = default;
 
@@ -297,7 +430,7 @@ RecordReader::Status RecordReader::next() {
   // The line reader keeps `padding` readable bytes after every line (line_reader.hpp).
   static_assert(LineReader::padding >= simdjson::SIMDJSON_PADDING);
   if (!parse_in_place(impl_->parser, line_.data(), line_.size(),
-                      line_.size() + LineReader::padding, fields_, values_, error_, impl_->copies)) {
+                      line_.size() + LineReader::padding, impl_->keys, values_, error_, impl_->copies)) {
     return malformed;
   }
   return ok;
@@ -310,8 +443,9 @@ bool parse_record(std::string_view json, const FieldSet& fields, std::vector<Jso
   thread_local NestedCopies copies;
   copy = simdjson::padded_string(json);
   values.resize(fields.size());
+  KeyMatcher keys(fields);
   return parse_in_place(parser, copy.data(), copy.size(), copy.size() + simdjson::SIMDJSON_PADDING,
-                        fields, values, error, copies);
+                        keys, values, error, copies);
 }
 
 }  // namespace libpipe

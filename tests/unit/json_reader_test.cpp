@@ -165,3 +165,94 @@ TEST(RecordReader, ValuesAreResetBetweenRecords) {
   ASSERT_EQ(r.next(), libpipe::RecordReader::ok);
   EXPECT_TRUE(r.value(k).is_missing());
 }
+
+// Keys are compared as written and unescaped only when needed: each way must find a field,
+// wherever it is in the record, and the last of two equal keys must count.
+TEST(RecordReader, KeyTwiceTheLastCounts) {
+  FieldSet fields;
+  auto k = fields.add(FieldPath::parse("k"));
+  auto ab = fields.add(FieldPath::parse("a.b"));
+  libpipe::MemorySource src(
+      "{\"k\":1,\"x\":2,\"k\":\"late\"}\n"
+      "{\"k\":1,\"\\u006b\":3}\n"                        // the same key, escaped
+      "{\"a\":{\"b\":1},\"a\":{\"b\":2}}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(k).kind, Kind::string);
+  EXPECT_EQ(r.value(k).text, "late");
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(k).integer, 3);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(ab).integer, 2);
+}
+
+TEST(RecordReader, KeysOfEveryLengthAndPlace) {
+  FieldSet fields;
+  auto a = fields.add(FieldPath::parse("a"));
+  auto eight = fields.add(FieldPath::parse("abcdefgh"));
+  auto seven = fields.add(FieldPath::parse("abcdefg"));
+  auto long_name = fields.add(FieldPath::parse("a_rather_long_field_name_beyond_one_word"));
+  auto odd = fields.add(FieldPath::parse("tab\there"));
+  libpipe::MemorySource src(
+      "{\"ab\":0,\"abcdefghi\":0,\"abcdefgh\":8,\"abcdef\":0,\"abcdefg\":7,"
+      "\"a_rather_long_field_name_beyond_one_wor\":0,\"a_rather_long_field_name_beyond_one_word\":\"L\","
+      "\"a_rather_long_field_name_beyond_one_wordX\":0,\"tab\\there\":\"T\",\"\\u0061\":\"A\"}\n"
+      // The wanted keys only as prefixes or extensions of other keys: all missing.
+      "{\"abcdefgh_\":1,\"abcdefgX\":1,\"a\\\"\":1,\"tab\":1}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(a).text, "A");
+  EXPECT_EQ(r.value(eight).integer, 8);
+  EXPECT_EQ(r.value(seven).integer, 7);
+  EXPECT_EQ(r.value(long_name).text, "L");
+  EXPECT_EQ(r.value(odd).text, "T");
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  for (auto slot : {a, eight, seven, long_name, odd}) EXPECT_TRUE(r.value(slot).is_missing()) << slot;
+}
+
+// The whole record is checked, not only up to the last field wanted.
+TEST(RecordReader, BrokenAfterTheWantedFieldsIsMalformed) {
+  FieldSet fields;
+  auto k = fields.add(FieldPath::parse("k"));
+  libpipe::MemorySource src(
+      "{\"k\":1,\"x\":}\n"
+      "{\"k\":1,\"x\" 2}\n"
+      "{\"k\":1,\"x\":2\n"
+      "{\"k\":1,\"x\":[1,2}\n"
+      "{\"k\":1,\"x\":2}}\n"
+      "{\"k\":5,\"x\":\"a\\\\\"}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(r.next(), libpipe::RecordReader::malformed) << "line " << i + 1;
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(k).integer, 5);
+}
+
+TEST(RecordReader, IntegersReadFastKeepJsonRules) {
+  FieldSet fields;
+  auto n = fields.add(FieldPath::parse("n"));
+  libpipe::MemorySource src(
+      "{\"n\":-0}\n{\"n\":999999999999999999}\n{\"n\":9999999999999999999}\n{\"n\":12 }\n"
+      "{\"n\":-9223372036854775808}\n{\"n\":1e3}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(n).kind, Kind::integer);
+  EXPECT_EQ(r.value(n).integer, 0);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(n).integer, 999999999999999999);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(n).kind, Kind::real);  // beyond int64: a double, with the exact text
+  EXPECT_EQ(r.value(n).text, "9999999999999999999");
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(n).integer, 12);
+  EXPECT_EQ(r.value(n).text, "12");
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(n).kind, Kind::integer);
+  EXPECT_EQ(r.value(n).integer, INT64_MIN);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(n).kind, Kind::real);
+  EXPECT_EQ(r.value(n).real, 1000.0);
+}
