@@ -118,6 +118,7 @@ AccessLogParser::AccessLogParser(CompiledFormat format) : format_(std::move(form
     plans_.push_back(std::move(plan));
   }
   slots_.resize(columns_.size());
+  shape_ = shape_of(plans_, format_.anchor);
 }
 
 void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n) noexcept {
@@ -141,6 +142,106 @@ void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t
     }
   }
   set(column + 1, rest, r);  // HTTP/0.9, or a line cut off before its protocol
+}
+
+AccessLogParser::Shape AccessLogParser::shape_of(const std::vector<Plan>& plans, std::size_t anchor) noexcept {
+  // What parse_clf() hard-codes, step by step: the literal before the field, the literal
+  // after it, and the flags field_end() reads. Keys and value types do not matter here:
+  // the writer reads them from the columns.
+  struct Expected {
+    std::string_view before, term;
+    bool quoted, term_is_final, numeric, request;
+  };
+  static constexpr Expected combined[] = {
+      {"", " ", false, false, false, false},          // %h
+      {" ", " ", false, false, false, false},         // %l
+      {" ", " [", false, false, false, false},        // %u
+      {" [", "] \"", false, false, false, false},     // %t
+      {"] \"", "\" ", true, false, false, true},      // "%r"
+      {"\" ", " ", false, false, true, false},        // %>s
+      {" ", " \"", false, false, true, false},        // %b
+      {" \"", "\" \"", true, false, false, false},    // "%{Referer}i"
+      {"\" \"", "\"", true, true, false, false},      // "%{User-agent}i"
+  };
+  static constexpr Expected common_bytes = {" ", "", false, true, true, false};  // %b, last
+  auto matches = [](const Plan& plan, const Expected& e) {
+    return plan.before == e.before && plan.term == e.term && plan.quoted == e.quoted &&
+           plan.term_is_final == e.term_is_final && plan.numeric == e.numeric &&
+           (plan.type == FieldType::request) == e.request && !plan.split_query && plan.skip_terms == 0;
+  };
+  if (anchor != 3 || (plans.size() != 7 && plans.size() != 9)) return Shape::general;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const Expected& e = plans.size() == 7 && i == 6 ? common_bytes : combined[i];
+    if (!matches(plans[i], e)) return Shape::general;
+  }
+  return plans.size() == 7 ? Shape::common : Shape::combined;
+}
+
+// The ordinary lines of Common and Combined, with their literals hard-coded instead of
+// looked up step by step: each field ends at the first byte that can end it, and that
+// byte must be followed by exactly the literal the format has there. Whatever else the
+// line holds (a quote escaped, a space inside the user, a cut-off line) returns false
+// before setting anything the general parser would not, and the general parser then
+// reads the line from its start; so the records are the same bytes either way
+// (tests/unit/accesslog_test.cpp compares the two on damaged glogsim logs).
+bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
+  const char* const end = p + n;
+  auto find = [&](const char* s, char c) {
+    return padded_ ? find_char_padded(s, end, c) : find_char(s, end, c);
+  };
+  // The quote that closes a quoted field, when no backslash stands before it.
+  auto closing_quote = [&](const char* s) -> const char* {
+    const char* q = find(s, '"');
+    return q != nullptr && (q == s || q[-1] != '\\') ? q : nullptr;
+  };
+  const char* host_end = find(p, ' ');
+  if (host_end == nullptr) return false;
+  const char* ident = host_end + 1;
+  const char* ident_end = find(ident, ' ');
+  if (ident_end == nullptr) return false;
+  const char* user = ident_end + 1;
+  const char* user_end = find(user, ' ');
+  if (user_end == nullptr || end - user_end < 2 || user_end[1] != '[') return false;
+  const char* time = user_end + 2;
+  const char* time_end = find(time, ']');
+  if (time_end == nullptr || end - time_end < 3 || time_end[1] != ' ' || time_end[2] != '"') return false;
+  const char* request = time_end + 3;
+  const char* request_end = closing_quote(request);
+  if (request_end == nullptr || end - request_end < 2 || request_end[1] != ' ') return false;
+  const char* status = request_end + 2;
+  const char* status_end = find(status, ' ');
+  if (status_end == nullptr) return false;
+  const char* bytes = status_end + 1;
+  const char* bytes_end = find(bytes, ' ');
+  const char* referer = nullptr;
+  const char* referer_end = nullptr;
+  if (shape_ == Shape::combined && bytes_end != nullptr) {
+    // A Common line ends at its byte count; anything but `"referer" "agent"` after it is
+    // for the general parser.
+    if (end - bytes_end < 2 || bytes_end[1] != '"') return false;
+    referer = bytes_end + 2;
+    referer_end = closing_quote(referer);
+    if (referer_end == nullptr || end - referer_end < 3 || referer_end[1] != ' ' || referer_end[2] != '"') return false;
+    // The agent runs to the line's last quote (field_end: the final quote is preferred).
+    if (end - (referer_end + 3) < 1 || end[-1] != '"' || (end - 1 > referer_end + 3 && end[-2] == '\\')) return false;
+  }
+  auto put = [&](std::size_t step, const char* from, const char* to) {
+    set(plans_[step].column, from, static_cast<std::size_t>(to - from));
+  };
+  put(0, p, host_end);
+  put(1, ident, ident_end);
+  put(2, user, user_end);
+  put(3, time, time_end);
+  set_request(plans_[4].column, request, static_cast<std::size_t>(request_end - request));
+  put(5, status, status_end);
+  // Common's last number ends at a space or the line's end; in Combined, a line that ends
+  // after its byte count is a record with the Common fields.
+  put(6, bytes, bytes_end != nullptr ? bytes_end : end);
+  if (referer != nullptr) {
+    put(7, referer, referer_end);
+    put(8, referer_end + 3, end - 1);
+  }
+  return true;
 }
 
 // Where the field of step i that starts at pos ends, or npos when nothing ends it
@@ -200,6 +301,7 @@ bool AccessLogParser::parse(std::string_view line) {
   std::size_t n = line.size();
   if (n > 0 && p[n - 1] == '\r') --n;
   line_size_ = line.size();
+  if (shape_ != Shape::general && parse_clf(p, n)) return true;
   std::size_t pos = 0;
   const std::size_t anchor = format_.anchor;
   for (std::size_t i = 0; i < plans_.size(); ++i) {
@@ -566,42 +668,18 @@ constexpr std::array<bool, 256> make_plain() {
 }
 constexpr auto plain = make_plain();
 
-// raw as a JSON string at w: log escapes decoded, then escaped for JSON. The plain run
-// at the start (usually all of it) is copied as it is scanned.
-char* put_string(char* w, std::string_view raw, std::string& scratch, std::string& escaped, bool padded) {
-  *w++ = '"';
-#ifdef __SSE2__
-  if (padded) {
-    // Whole 16-byte loads and stores, the end of the field marked as a stop: no tail loop.
-    // The stores may run 16 bytes past the field, into room max_size() keeps.
-    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    const char* p = raw.data();
-    const std::size_t n = raw.size();
-    std::size_t i = 0;
-    for (;;) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-      unsigned m = static_cast<unsigned>(_mm_movemask_epi8(special));
-      if (n - i < 16) m |= 1u << (n - i);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), v);
-      if (m != 0) {
-        i += static_cast<std::size_t>(__builtin_ctz(m));
-        break;
-      }
-      i += 16;
-    }
-    w += i;
-    if (i < n) {
-      escaped.clear();
-      append_json_escaped(escaped, decode_log_escapes(raw.substr(i), scratch));
-      std::memcpy(w, escaped.data(), escaped.size());
-      w += escaped.size();
-    }
-    *w++ = '"';
-    return w;
-  }
-#endif
+// The rest of a field from its first byte that cannot be copied as it is: log escapes
+// decoded, then escaped for JSON. Nothing before it is a backslash or part of a UTF-8
+// sequence, so the rest stands alone. Rare, so kept out of line.
+[[gnu::noinline]] char* put_escaped_rest(char* w, std::string_view rest, std::string& scratch, std::string& escaped) {
+  escaped.clear();
+  append_json_escaped(escaped, decode_log_escapes(rest, scratch));
+  std::memcpy(w, escaped.data(), escaped.size());
+  return w + escaped.size();
+}
+
+// raw as a JSON string at w, without a padded line's 16 readable bytes after each field.
+[[gnu::noinline]] char* put_string_unpadded(char* w, std::string_view raw, std::string& scratch, std::string& escaped) {
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const std::size_t n = raw.size();
   std::size_t i = 0;
@@ -638,13 +716,43 @@ char* put_string(char* w, std::string_view raw, std::string& scratch, std::strin
     ++i;
   }
   w += i;
-  if (i < n) {
-    // Nothing before i is a backslash or part of a UTF-8 sequence: the rest stands alone.
-    escaped.clear();
-    append_json_escaped(escaped, decode_log_escapes(raw.substr(i), scratch));
-    std::memcpy(w, escaped.data(), escaped.size());
-    w += escaped.size();
+  if (i < n) w = put_escaped_rest(w, raw.substr(i), scratch, escaped);
+  return w;
+}
+
+// raw as a JSON string at w: log escapes decoded, then escaped for JSON. The plain run
+// at the start (usually all of it) is copied as it is scanned. Inline: on a padded line
+// a short plain field is one 16-byte load, check and store.
+inline char* put_string(char* w, std::string_view raw, std::string& scratch, std::string& escaped, bool padded) {
+  *w++ = '"';
+#ifdef __SSE2__
+  if (padded) {
+    // Whole 16-byte loads and stores, the end of the field marked as a stop: no tail loop.
+    // The stores may run 16 bytes past the field, into room max_size() keeps.
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const char* p = raw.data();
+    const std::size_t n = raw.size();
+    std::size_t i = 0;
+    for (;;) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+      unsigned m = static_cast<unsigned>(_mm_movemask_epi8(special));
+      if (n - i < 16) m |= 1u << (n - i);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), v);
+      if (m != 0) {
+        i += static_cast<std::size_t>(__builtin_ctz(m));
+        break;
+      }
+      i += 16;
+    }
+    w += i;
+    if (i < n) [[unlikely]] w = put_escaped_rest(w, raw.substr(i), scratch, escaped);
+    *w++ = '"';
+    return w;
   }
+#endif
+  w = put_string_unpadded(w, raw, scratch, escaped);
   *w++ = '"';
   return w;
 }
@@ -671,11 +779,12 @@ AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions op
   const auto& columns = parser_.columns();
   fixed_size_ = 128;  // braces, newline, a time, and the 32-byte key copies of write_json
   auto add = [&](std::size_t column, const std::string& key) {
-    std::string json_key;
+    std::string json_key = ",";
     append_json_string(json_key, key);
     json_key += ':';
-    fixed_size_ += 6 * json_key.size() + 8;  // as a TSV header cell too; a comma, quotes
-    Output o{column, std::move(json_key), {}};
+    fixed_size_ += 6 * json_key.size() + 8;  // as a TSV header cell too; quotes
+    FieldType type = column == AccessLogParser::npos ? FieldType::string : columns[column].type;
+    Output o{column, type, std::move(json_key), {}};
     std::memcpy(o.key_copy, o.json_key.data(), std::min<std::size_t>(o.json_key.size(), 32));
     outputs_.push_back(std::move(o));
     keys_.push_back(key);
@@ -740,59 +849,68 @@ char* AccessLogWriter::write(char* w) {
   return w + row.size();
 }
 
-char* AccessLogWriter::write_json_value(char* w, const Column& column, std::string_view raw) {
-  switch (column.type) {
-    case FieldType::bytes:
-      if (raw.size() == 1 && raw[0] == '-') {
-        *w++ = '0';
-        return w;
-      }
-      [[fallthrough]];
-    case FieldType::integer:
-      if (char* end = put_integer(w, raw)) return end;
-      break;
-    case FieldType::number:
-      if (json_number_text(raw)) {
-        std::memcpy(w, raw.data(), raw.size());
-        return w + raw.size();
-      }
-      break;
-    default: break;
+char* AccessLogWriter::write_json_time(char* w, const Output& o, std::size_t skip) {
+  LogTime t;
+  if (!read_time(t)) return w;
+  escaped_.assign(o.json_key, skip);
+  if (options_.time == TimeOutput::iso) {
+    escaped_ += '"';
+    append_iso_time(escaped_, t);
+    escaped_ += '"';
+  } else {
+    append_epoch_time(escaped_, t);
   }
-  return put_string(w, raw, scratch_, escaped_, parser_.padded());
+  std::memcpy(w, escaped_.data(), escaped_.size());
+  return w + escaped_.size();
 }
 
 char* AccessLogWriter::write_json(char* w) {
+  // Locals, not members: the stores through w would make the compiler reload them.
+  const AccessLogParser::Slot* const slots = parser_.slots_.data();
+  const std::uint64_t generation = parser_.generation_;
+  const bool padded = parser_.padded_;
   *w++ = '{';
-  bool first = true;
-  for (const auto& o : outputs_) {
+  std::size_t skip = 1;  // no comma before the first field written
+  for (const Output& o : outputs_) {
     if (o.column == AccessLogParser::npos) {
-      LogTime t;
-      if (!read_time(t)) continue;
-      escaped_.clear();
-      if (!first) escaped_ += ',';
-      first = false;
-      escaped_ += o.json_key;
-      if (options_.time == TimeOutput::iso) {
-        escaped_ += '"';
-        append_iso_time(escaped_, t);
-        escaped_ += '"';
-      } else {
-        append_epoch_time(escaped_, t);
-      }
-      std::memcpy(w, escaped_.data(), escaped_.size());
-      w += escaped_.size();
+      char* end = write_json_time(w, o, skip);
+      if (end != w) skip = 0;
+      w = end;
       continue;
     }
-    if (!parser_.has(o.column)) continue;
-    if (!first) *w++ = ',';
-    first = false;
+    const AccessLogParser::Slot& slot = slots[o.column];
+    if (slot.generation != generation) continue;
     // A fixed-size copy is one instruction pair, not a call; the bytes beyond the key
-    // are overwritten next (key_copy_ is padded to 32 bytes).
-    if (o.json_key.size() <= 32) std::memcpy(w, o.key_copy, 32);
-    else std::memcpy(w, o.json_key.data(), o.json_key.size());
-    w += o.json_key.size();
-    w = write_json_value(w, parser_.columns()[o.column], parser_.raw(o.column));
+    // are overwritten next.
+    const std::size_t key_size = o.json_key.size() - skip;
+    if (o.json_key.size() <= 32) std::memcpy(w, o.key_copy + skip, 32);
+    else std::memcpy(w, o.json_key.data() + skip, key_size);
+    w += key_size;
+    skip = 0;
+    const std::string_view raw(slot.data, slot.size);
+    switch (o.type) {
+      case FieldType::bytes:
+        if (raw.size() == 1 && raw[0] == '-') {
+          *w++ = '0';
+          continue;
+        }
+        [[fallthrough]];
+      case FieldType::integer:
+        if (char* end = put_integer(w, raw)) {
+          w = end;
+          continue;
+        }
+        break;
+      case FieldType::number:
+        if (json_number_text(raw)) {
+          std::memcpy(w, raw.data(), raw.size());
+          w += raw.size();
+          continue;
+        }
+        break;
+      default: break;
+    }
+    w = put_string(w, raw, scratch_, escaped_, padded);
   }
   *w++ = '}';
   *w++ = '\n';

@@ -12,9 +12,10 @@
 namespace {
 
 std::string record_once(const std::string& line, const std::string& format, const libpipe::RecordOptions& options,
-                        bool padded) {
+                        bool padded, bool fast_path = true) {
   libpipe::AccessLogParser parser(libpipe::apachelog_format(format));
   parser.set_padded(padded);
+  parser.set_fast_path(fast_path);
   libpipe::AccessLogWriter writer(parser, options);
   // Padded: the line is followed by 16 bytes that must not matter (quotes, spaces).
   std::string buffer = line + (padded ? std::string(16, '"') : std::string());
@@ -26,11 +27,16 @@ std::string record_once(const std::string& line, const std::string& format, cons
 }
 
 // The JSON record apachelog writes for a line, or "rejected"; the same with the 16-byte
-// scans of a padded line (as apachelog reads them) and without.
+// scans of a padded line (as apachelog reads them) and without, and with the hard-coded
+// Common/Combined path and without.
 std::string record(const std::string& line, const std::string& format = "", libpipe::RecordOptions options = {}) {
   std::string plain = record_once(line, format, options, false);
   std::string padded = record_once(line, format, options, true);
   EXPECT_EQ(plain, padded) << "padded and unpadded scans differ on: " << line;
+  for (bool pad : {false, true}) {
+    EXPECT_EQ(record_once(line, format, options, pad, false), plain)
+        << "the fast path and the general parser differ" << (pad ? " (padded)" : "") << " on: " << line;
+  }
   return plain;
 }
 
@@ -280,5 +286,64 @@ TEST(AccessLog, GlogsimLinesParseBackToTheirFields) {
       ++lines;
     }
     EXPECT_EQ(lines, 3000);
+  }
+}
+
+// The hard-coded path for Common and Combined must give exactly the general parser's
+// records, whatever the line: glogsim logs with damaged lines, each line also cut short
+// and with a byte that ends or escapes fields put in somewhere.
+TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
+  std::vector<std::string> lines;
+  for (auto format : {libpipe::LogFormat::common, libpipe::LogFormat::combined}) {
+    libpipe::LogSimulator sim({.seed = 11, .format = format, .malformed_rate = 0.2});
+    std::string text;
+    for (int i = 0; i < 1500; ++i) sim.append_line(text);
+    for (std::size_t start = 0; start < text.size();) {
+      std::size_t nl = text.find('\n', start);
+      lines.push_back(text.substr(start, nl - start));
+      start = nl + 1;
+    }
+  }
+  const std::string specials = " \"\\[]-\r\t\x80?";
+  std::uint64_t state = 7;
+  auto next = [&](std::uint64_t below) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % below;
+  };
+  std::vector<std::string> variants;
+  for (const auto& line : lines) {
+    variants.push_back(line);
+    if (line.empty()) continue;
+    variants.push_back(line.substr(0, next(line.size())));
+    for (int k = 0; k < 3; ++k) {
+      std::string v = line;
+      v.insert(next(v.size() + 1), 1, specials[next(specials.size())]);
+      variants.push_back(v);
+    }
+    variants.push_back(line + "\r");
+    variants.push_back(line + " trailing");
+  }
+  for (const std::string format : {"", "common", "combined", R"(%h %l %u %t "%r" %>s %b)"}) {
+    for (bool padded : {false, true}) {
+      libpipe::AccessLogParser fast(libpipe::apachelog_format(format)), general(libpipe::apachelog_format(format));
+      fast.set_padded(padded);
+      general.set_padded(padded);
+      general.set_fast_path(false);
+      libpipe::AccessLogWriter fast_writer(fast, {}), general_writer(general, {});
+      int parsed = 0;
+      for (const auto& line : variants) {
+        std::string buffer = line + std::string(16, '"');
+        std::string_view view(buffer.data(), line.size());
+        bool ok = fast.parse(view);
+        ASSERT_EQ(ok, general.parse(view)) << "format '" << format << "': " << line;
+        if (!ok) continue;
+        ++parsed;
+        std::string a, b;
+        fast_writer.append(a);
+        general_writer.append(b);
+        ASSERT_EQ(a, b) << "format '" << format << "'" << (padded ? " padded" : "") << ": " << line;
+      }
+      EXPECT_GT(parsed, 3000) << format;
+    }
   }
 }
