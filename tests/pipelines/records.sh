@@ -42,6 +42,6 @@ recipe "apachelog access-log | gquery -t \"SELECT DISTINCT host WHERE request LI
 want=$(tutorial robots access-log | head -3 | while read -r ip; do getent hosts "$ip" || echo "$ip"; done)
 expect_eq "robots.py" "$want" "$(cat got)"
 
-recipe "apachelog access-log | tee >(gquery -t \"SELECT count(*) WHERE status = 404\" > 404-count) | gsum -f bytes > total; wait; cat 404-count total"
+recipe "{ apachelog access-log | tee >(gquery -t \"SELECT count(*) WHERE status = 404\" > 404-count) | gsum -f bytes > total; } 3>&1 | cat; cat 404-count total"
 expect_eq "broadcast to two consumers" "$(tutorial 404-count access-log; tutorial bytes access-log)" "$(cat got)"
 pass
