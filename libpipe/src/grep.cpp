@@ -34,12 +34,6 @@ std::uint64_t count_newlines(const char* p, std::size_t n) noexcept {
   return count;
 }
 
-// A read error of an input, told apart from a write error of the output (OutputError, which
-// ends the run with status 2 even when it surfaces in a read's flush-before-wait).
-struct InputFailed {
-  Error error;
-};
-
 class Searcher {
  public:
   Searcher(const GrepOptions& opt, const Matcher& matcher, Output& out, bool with_names)
@@ -51,14 +45,7 @@ class Searcher {
     selected_ = 0;
     std::uint64_t number = 0;  // lines before pos
     std::string_view block;
-    for (;;) {
-      try {
-        if (!lines.next_lines(block)) break;
-      } catch (const OutputError&) {
-        throw;
-      } catch (const Error& e) {
-        throw InputFailed{e};
-      }
+    while (read_input([&] { return lines.next_lines(block); })) {
       const char* base = block.data();
       const std::size_t size = block.size();
       std::size_t pos = 0;
@@ -99,14 +86,7 @@ class Searcher {
     selected_ = 0;
     RecordReader records(lines, fields);
     for (;;) {
-      RecordReader::Status status;
-      try {
-        status = records.next();
-      } catch (const OutputError&) {
-        throw;
-      } catch (const Error& e) {
-        throw InputFailed{e};
-      }
+      const RecordReader::Status status = read_input([&] { return records.next(); });
       if (status == RecordReader::end) break;
       if (status == RecordReader::malformed) {
         if (malformed++ == 0) first_malformed = fmt::format("line {}: {}", records.line_number(), records.error());

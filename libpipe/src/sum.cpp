@@ -217,22 +217,6 @@ bool find_column(std::string_view line, const ColumnSpec& spec, std::string_view
 
 namespace {
 
-// A read error of an input, told apart from a write error of the output (OutputError, which
-// ends the run with status 2 even when it surfaces in a read's flush-before-wait).
-struct InputFailed {
-  Error error;
-};
-
-bool next_block(LineReader& lines, std::string_view& block) {
-  try {
-    return lines.next_lines(block);
-  } catch (const OutputError&) {
-    throw;
-  } catch (const Error& e) {
-    throw InputFailed{e};
-  }
-}
-
 // The value, quoted for a one-line message: at most 40 bytes, control bytes escaped.
 std::string quoted(std::string_view v) {
   std::string s = "'";
@@ -271,7 +255,7 @@ class Totaller {
     const bool fast = !opt_.column.delimiter && opt_.column.column == -1 && !opt_.running;
     std::string_view block;
     std::uint64_t number = 0;
-    while (next_block(lines, block)) {
+    while (read_input([&] { return lines.next_lines(block); })) {
       const char* p = block.data();
       const char* end = p + block.size();
       while (p < end) {
@@ -303,14 +287,7 @@ class Totaller {
   void records(LineReader& lines, const FieldSet& fields, std::size_t slot, const std::string& input) {
     RecordReader records(lines, fields);
     for (;;) {
-      RecordReader::Status status;
-      try {
-        status = records.next();
-      } catch (const OutputError&) {
-        throw;
-      } catch (const Error& e) {
-        throw InputFailed{e};
-      }
+      const RecordReader::Status status = read_input([&] { return records.next(); });
       if (status == RecordReader::end) break;
       ++records_;
       if (status == RecordReader::malformed) {

@@ -150,3 +150,47 @@ TEST(LineReader, AStopSignalDropsTheUnfinishedLine) {
   EXPECT_FALSE(reader.next(line));
   libpipe::reset_stop_request();
 }
+
+namespace {
+
+// A source whose reads fail with the given error.
+template <class E>
+class FailingSource : public libpipe::ByteSource {
+ public:
+  std::size_t read(char*, std::size_t) override { throw E("disk", "Input/output error"); }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string name_ = "disk";
+};
+
+}  // namespace
+
+TEST(ReadInput, AnInputsErrorComesOutAsInputFailed) {
+  FailingSource<libpipe::Error> src;
+  LineReader reader(src);
+  std::string_view block;
+  try {
+    libpipe::read_input([&] { return reader.next_lines(block); });
+    FAIL() << "no exception";
+  } catch (const libpipe::InputFailed& f) {
+    EXPECT_EQ(f.error.where(), "disk");
+    EXPECT_EQ(f.error.reason(), "Input/output error");
+  }
+}
+
+TEST(ReadInput, AnOutputErrorPassesThrough) {
+  FailingSource<libpipe::OutputError> src;
+  LineReader reader(src);
+  std::string_view block;
+  EXPECT_THROW(libpipe::read_input([&] { return reader.next_lines(block); }), libpipe::OutputError);
+}
+
+TEST(ReadInput, ReturnsWhatTheReadReturns) {
+  MemorySource src("a\nb\n");
+  LineReader reader(src);
+  std::string_view block;
+  EXPECT_TRUE(libpipe::read_input([&] { return reader.next_lines(block); }));
+  EXPECT_EQ(block, "a\nb\n");
+  EXPECT_FALSE(libpipe::read_input([&] { return reader.next_lines(block); }));
+}

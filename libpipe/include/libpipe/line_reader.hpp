@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "libpipe/byte_source.hpp"
+#include "libpipe/error.hpp"
 
 namespace libpipe {
 
@@ -60,5 +61,27 @@ class LineReader {
   bool supplied_newline_ = false;
   std::uint64_t line_number_ = 0;
 };
+
+// A read error of an input, told apart from a write error of the output (OutputError, which
+// ends the run with status 2 even when it surfaces in a read's flush-before-wait). A tool that
+// reports a bad input and goes on with the next one catches InputFailed, and nothing else.
+struct InputFailed {
+  Error error;
+};
+
+// Calls read (a LineReader's next_lines, a RecordReader's next …) and returns what it returns;
+// an Error of the input comes out as InputFailed, an OutputError as itself.
+//
+//   while (libpipe::read_input([&] { return lines.next_lines(block); })) …
+template <class Read>
+decltype(auto) read_input(Read&& read) {
+  try {
+    return read();
+  } catch (const OutputError&) {
+    throw;
+  } catch (const Error& e) {
+    throw InputFailed{e};
+  }
+}
 
 }  // namespace libpipe
