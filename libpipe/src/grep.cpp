@@ -223,7 +223,7 @@ int run_grep(const GrepOptions& opt, Output& out, Diagnostics& diag) {
     std::uint64_t selected = 0;
     if (!opt.max_count || *opt.max_count > 0) {
       try {
-        LineReader lines(*source);
+        LineReader lines(*source, LineReader::default_block, LineReader::Lend::in_place);
         if (opt.field.empty()) {
           selected = searcher.text(lines, name);
         } else {

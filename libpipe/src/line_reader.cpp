@@ -1,14 +1,58 @@
 #include "libpipe/line_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "libpipe/signals.hpp"
 
 namespace libpipe {
 
-LineReader::LineReader(ByteSource& source, std::size_t block)
+LineReader::LineReader(ByteSource& source, std::size_t block, Lend lend)
     : source_(source), buf_(new char[block + padding]), cap_(block) {
   std::memset(buf_.get() + cap_, 0, padding);
+  if (lend == Lend::in_place) {
+    lent_ = source_.lend();
+    lending_ = !lent_.empty();
+  }
+}
+
+bool LineReader::lend_lines(std::string_view& lines) {
+  const std::size_t safe = lent_safe_end();
+  if (lent_pos_ >= safe) return false;
+  const char* base = lent_.data();
+  // About a block at a time, so a stop signal is seen as often as with reads.
+  const std::size_t limit = std::min(safe, lent_pos_ + cap_);
+  auto* nl = static_cast<const char*>(::memrchr(base + lent_pos_, '\n', limit - lent_pos_));
+  if (nl == nullptr && limit < safe) {  // a line longer than a block
+    nl = static_cast<const char*>(std::memchr(base + limit, '\n', safe - limit));
+  }
+  if (nl == nullptr) return false;
+  const auto stop = static_cast<std::size_t>(nl - base) + 1;
+  lines = lent_.substr(lent_pos_, stop - lent_pos_);
+  lent_pos_ = stop;
+  return true;
+}
+
+void LineReader::end_lending() {
+  lending_ = false;
+  if (stop_requested()) {  // what is left is not read, as a read() would not have been
+    eof_ = true;
+    return;
+  }
+  // The rest is the last line or two (or one longer than what is left but the padding).
+  const std::size_t rest = lent_.size() - lent_pos_;
+  if (rest > cap_) {
+    std::size_t cap = cap_;
+    while (cap < rest) cap *= 2;
+    buf_.reset(new char[cap + padding]);
+    std::memset(buf_.get() + cap, 0, padding);
+    cap_ = cap;
+  }
+  std::memcpy(buf_.get(), lent_.data() + lent_pos_, rest);
+  lent_pos_ = lent_.size();
+  begin_ = scanned_ = 0;
+  end_ = rest;
+  source_.check_lent();
 }
 
 bool LineReader::refill() {
@@ -38,6 +82,21 @@ bool LineReader::refill() {
 }
 
 bool LineReader::next(std::string_view& line) {
+  if (lending_) {
+    source_.check_lent();
+    const std::size_t safe = lent_safe_end();
+    if (lent_pos_ < safe && !stop_requested()) {
+      const char* base = lent_.data();
+      if (auto* nl = static_cast<const char*>(std::memchr(base + lent_pos_, '\n', safe - lent_pos_))) {
+        const auto at = static_cast<std::size_t>(nl - base);
+        line = lent_.substr(lent_pos_, at - lent_pos_);
+        lent_pos_ = at + 1;
+        ++line_number_;
+        return true;
+      }
+    }
+    end_lending();
+  }
   for (;;) {
     char* base = buf_.get();
     if (auto* nl = static_cast<char*>(std::memchr(base + scanned_, '\n', end_ - scanned_))) {
@@ -62,6 +121,11 @@ bool LineReader::next(std::string_view& line) {
 }
 
 bool LineReader::next_lines(std::string_view& lines) {
+  if (lending_) {
+    source_.check_lent();
+    if (!stop_requested() && lend_lines(lines)) return true;
+    end_lending();
+  }
   for (;;) {
     char* base = buf_.get();
     if (end_ > scanned_) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "libpipe/byte_mask.hpp"
 #include "libpipe/byte_source.hpp"
 #include "libpipe/error.hpp"
 #include "libpipe/json_reader.hpp"
@@ -18,6 +19,47 @@ namespace {
 
 bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+
+// gsum's common case: the last column of [begin, end) (a line) as a plain integer of up to
+// 18 digits, read backwards from the end with nothing else looked at. False when the line
+// needs the general path (blanks at its end, a sign, a decimal point, '-', not a number).
+bool last_column_integer(const char* begin, const char* end, std::uint64_t& value) noexcept {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end - begin >= 8) {
+    // The line's last 8 bytes at once: which are digits, and the value of the digits after
+    // the last non-digit, without a branch per digit.
+    std::uint64_t w;
+    std::memcpy(&w, end - 8, 8);
+    const std::uint64_t t = w ^ 0x3030303030303030;  // a digit byte becomes 0 to 9
+    const std::uint64_t non_digit = (((t & 0x7f7f7f7f7f7f7f7f) + 0x7676767676767676) | t) & 0x8080808080808080;
+    if (non_digit != 0) {
+      const int k = (63 - __builtin_clzll(non_digit)) >> 3;  // the last non-digit byte
+      if (k == 7 || !is_blank(static_cast<char>(w >> (8 * k)))) return false;
+      // Digits in bytes k+1..7, the first one most significant; zeros before them.
+      std::uint64_t d = t & (~std::uint64_t{0} << (8 * (k + 1)));
+      d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ff;
+      d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffff;
+      d = (d * 10000 + (d >> 32)) & 0xffffffff;
+      value = d;
+      return true;
+    }
+  }
+#endif
+  const char* e = end;
+  while (e > begin && is_blank(e[-1])) --e;
+  const char* q = e;
+  std::uint64_t v = 0, weight = 1;
+  for (int digits = 0; q > begin && is_digit(q[-1]) && digits < 18; ++digits) {
+    v += static_cast<std::uint64_t>(q[-1] - '0') * weight;
+    weight *= 10;
+    --q;
+  }
+  if (q < e && (q == begin || is_blank(q[-1]))) {
+    value = v;
+    return true;
+  }
+  return false;
+}
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -256,30 +298,25 @@ class Totaller {
     std::string_view block;
     std::uint64_t number = 0;
     while (read_input([&] { return lines.next_lines(block); })) {
-      const char* p = block.data();
-      const char* end = p + block.size();
-      while (p < end) {
-        auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-        const char* line_begin = p;
-        p = nl + 1;
-        ++number;
-        if (fast) {
-          const char* e = nl;
-          while (e > line_begin && is_blank(e[-1])) --e;
-          const char* q = e;
-          std::uint64_t v = 0, weight = 1;
-          for (int digits = 0; q > line_begin && is_digit(q[-1]) && digits < 18; ++digits) {
-            v += static_cast<std::uint64_t>(q[-1] - '0') * weight;
-            weight *= 10;
-            --q;
-          }
-          if (q < e && (q == line_begin || is_blank(q[-1]))) {
+      // Every newline of the block, 64 bytes at a time (LineReader's padding makes the bytes
+      // past the block's end readable), rather than a memchr call per line.
+      const char* base = block.data();
+      const std::size_t size = block.size();
+      const char* line_begin = base;
+      for (std::size_t at = 0; at < size; at += 64) {
+        std::uint64_t m = byte_mask64(base + at, '\n') & low_bits(size - at);
+        while (m != 0) {
+          const char* nl = base + at + next_bit(m);
+          ++number;
+          std::uint64_t v;
+          if (fast && last_column_integer(line_begin, nl, v)) {
             sum_.add(static_cast<std::int64_t>(v));
-            continue;
+          } else {
+            take(std::string_view(line_begin, static_cast<std::size_t>(nl - line_begin)), input, number);
+            if (opt_.running) print_running();
           }
+          line_begin = nl + 1;
         }
-        take(std::string_view(line_begin, static_cast<std::size_t>(nl - line_begin)), input, number);
-        if (opt_.running) print_running();
       }
     }
   }
@@ -439,7 +476,7 @@ int run_gsum(const SumOptions& opt, Output& out, Diagnostics& diag) {
       continue;
     }
     try {
-      LineReader lines(*source);
+      LineReader lines(*source, LineReader::default_block, LineReader::Lend::in_place);
       if (opt.field.empty()) {
         totaller.lines(lines, source->name());
       } else {

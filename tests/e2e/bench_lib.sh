@@ -20,4 +20,11 @@ expect_match "INPUT - gives no throughput" '^\| order differs \| gpipe ab [0-9.]
 
 row=$(BENCH_NORMALIZE=sort compare "content differs" - "gpipe ab" "printf 'a\nb\n'" "peer ac" "printf 'c\na\n'")
 expect_match "sorting does not forgive other lines" "MISMATCH" "$row"
+
+BENCH_FAILED=0
+row=$(compare "floor" - "gpipe a" "printf 'a\n'" "floor: cat" "printf 'other\n'")
+[[ $row == *MISMATCH* ]] && fail "a floor's output is not compared: $row"
+CHECKS=$((CHECKS + 1))
+expect_match "a floor says how many times its time gpipe takes" '; cat [0-9.]+ s \(gpipe [0-9.]+× it\) \|' "$row"
+expect_eq "a floor fails nothing" "0" "$BENCH_FAILED"
 pass

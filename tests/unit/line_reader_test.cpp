@@ -1,6 +1,8 @@
 #include "libpipe/line_reader.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -193,4 +195,117 @@ TEST(ReadInput, ReturnsWhatTheReadReturns) {
   EXPECT_TRUE(libpipe::read_input([&] { return reader.next_lines(block); }));
   EXPECT_EQ(block, "a\nb\n");
   EXPECT_FALSE(libpipe::read_input([&] { return reader.next_lines(block); }));
+}
+
+namespace {
+
+// A file of the given bytes, removed at the end of the test.
+struct TempFile {
+  explicit TempFile(const std::string& data) {
+    char name[] = "/tmp/line-reader-test.XXXXXX";
+    int fd = mkstemp(name);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    ::close(fd);
+    path = name;
+  }
+  ~TempFile() { ::unlink(path.c_str()); }
+  std::string path;
+};
+
+// Lines of many lengths, some longer than the block, past FdSource::min_lend in all.
+std::string varied_lines(std::size_t at_least) {
+  std::string data;
+  for (std::size_t k = 0; data.size() < at_least; ++k) {
+    data.append(k % 97 == 0 ? 9000 + k % 13 : k % 31, static_cast<char>('a' + k % 26));
+    data += '\n';
+  }
+  return data;
+}
+
+std::string blocks_of(const std::string& path, LineReader::Lend lend, std::size_t block, bool* lent = nullptr) {
+  auto src = libpipe::open_input(path);
+  LineReader reader(*src, block, lend);
+  std::string out;
+  std::string_view lines;
+  while (reader.next_lines(lines)) {
+    EXPECT_EQ(lines.back(), '\n');
+    volatile char padding_byte = 0;
+    for (std::size_t i = 0; i < LineReader::padding; ++i) padding_byte = lines.data()[lines.size() + i];
+    (void)padding_byte;
+    out += lines;
+  }
+  if (lent) *lent = src->lend().empty();  // lent already: nothing more to lend
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& path, LineReader::Lend lend, std::size_t block) {
+  auto src = libpipe::open_input(path);
+  LineReader reader(*src, block, lend);
+  std::vector<std::string> out;
+  std::string_view line;
+  while (reader.next(line)) out.emplace_back(line);
+  return out;
+}
+
+}  // namespace
+
+TEST(LineReaderInPlace, AMappedFileGivesTheSameLinesAsReads) {
+  for (bool final_newline : {true, false}) {
+    std::string data = varied_lines(std::size_t{3} << 20);
+    if (!final_newline) data += "the last line, without a newline";
+    TempFile file(data);
+    std::string expected = final_newline ? data : data + "\n";
+    for (std::size_t block : {std::size_t{4096}, LineReader::default_block}) {
+      bool lent = false;
+      EXPECT_EQ(blocks_of(file.path, LineReader::Lend::in_place, block, &lent), expected);
+      EXPECT_TRUE(lent) << "a file over FdSource::min_lend is mapped";
+      EXPECT_EQ(blocks_of(file.path, LineReader::Lend::copy, block), expected);
+      EXPECT_EQ(lines_of(file.path, LineReader::Lend::in_place, block), lines_of(file.path, LineReader::Lend::copy, block));
+    }
+  }
+}
+
+TEST(LineReaderInPlace, ASmallFileIsRead) {
+  TempFile file("a\nb\n");
+  auto src = libpipe::open_input(file.path);
+  EXPECT_TRUE(src->lend().empty());
+  EXPECT_EQ(blocks_of(file.path, LineReader::Lend::in_place, 16), "a\nb\n");
+}
+
+TEST(LineReaderInPlace, WhatIsAppendedAfterTheMappingIsReadToo) {
+  std::string data = varied_lines(std::size_t{2} << 20);
+  TempFile file(data);
+  auto src = libpipe::open_input(file.path);
+  LineReader reader(*src, 4096, LineReader::Lend::in_place);
+  std::string_view lines;
+  ASSERT_TRUE(reader.next_lines(lines));
+  std::string out(lines);
+  {
+    int fd = ::open(file.path.c_str(), O_WRONLY | O_APPEND);
+    ASSERT_EQ(::write(fd, "appended\n", 9), 9);
+    ::close(fd);
+  }
+  while (reader.next_lines(lines)) out += lines;
+  EXPECT_EQ(out, data + "appended\n");
+}
+
+TEST(LineReaderInPlace, AFileThatShrinksUnderTheMappingIsAnErrorNotACrash) {
+  std::string data = varied_lines(std::size_t{8} << 20);
+  TempFile file(data);
+  auto src = libpipe::open_input(file.path);
+  LineReader reader(*src, 4096, LineReader::Lend::in_place);
+  std::string_view lines;
+  ASSERT_TRUE(reader.next_lines(lines));
+  ASSERT_EQ(::truncate(file.path.c_str(), 4096), 0);  // a copytruncate while we read
+  try {
+    std::size_t zeros = 0;
+    while (reader.next_lines(lines)) {
+      for (char c : lines) zeros += c == '\0';  // touches every page: past the end, SIGBUS
+    }
+    FAIL() << "the shrunk file was read to its old end without an error (" << zeros << " zero bytes)";
+  } catch (const libpipe::Error& e) {
+    EXPECT_EQ(e.reason(), "file shrank while being read");
+    EXPECT_EQ(e.where(), file.path);
+  }
 }

@@ -195,3 +195,33 @@ TEST(RunGsum, Records) {
   EXPECT_EQ(gsum(opt, "{\"bytes\":1}\n", msgs), "0\n");
   EXPECT_EQ(msgs, std::vector<std::string>{"gsum: no record has a field 'byts'"});
 }
+
+// The default column is read by a fast path (eight bytes at a time, backwards from the end of
+// the line); --running takes the general one. Both must agree on every kind of line end,
+// over more than 1 MB (which is read in place, mapped) with lines across block boundaries.
+TEST(RunGsum, TheFastPathAgreesWithTheGeneralOne) {
+  const char* ends[] = {" 1",        " 12",      " 1234567",  " 12345678", " 123456789012345678", " 1234567890123456789",
+                        " 00042",    "\t77",     " 5 ",       " 6\t\r",     " -",                    " -5",
+                        " +5",       " 1.5",     " x12",      " 12x",       "",                      " 99999999",
+                        "\v3",       " \x80" "9", " 0",       " 10000000"};
+  const char* starts[] = {"", "a", "host - - [x] \"GET / HTTP/1.1\" 200", "7", "seven chars"};
+  std::string input;
+  std::size_t k = 0;
+  while (input.size() < (std::size_t{3} << 20)) {
+    input += starts[k % std::size(starts)];
+    input += ends[k % std::size(ends)];
+    input += '\n';
+    ++k;
+  }
+  input += "last line 40";  // without a newline
+  std::vector<std::string> msgs;
+  std::string fast = gsum({}, input, msgs);
+  libpipe::SumOptions running;
+  running.running = true;
+  std::vector<std::string> running_msgs;
+  std::string all = gsum(running, input, running_msgs);
+  ASSERT_GE(all.size(), 2u);
+  all.pop_back();
+  EXPECT_EQ(fast, all.substr(all.rfind('\n') + 1) + "\n");
+  EXPECT_EQ(msgs, running_msgs);
+}

@@ -25,6 +25,15 @@ class ByteSource {
   virtual std::size_t read(char* buf, std::size_t n) = 0;
   // The name used in diagnostics: a path, or "standard input".
   virtual const std::string& name() const = 0;
+
+  // Lends the rest of the input in place, without a copy, when the source can: a regular
+  // file mapped into memory. The view stays valid as long as the source, and read() goes
+  // on after it (with what was appended to the file since). Empty when the source cannot
+  // lend, or has lent already.
+  virtual std::string_view lend() { return {}; }
+  // Throws Error when lent bytes were lost since they were lent: the file shrank under the
+  // mapping, and the bytes past its new end read as zeros instead of killing the process.
+  virtual void check_lent() const {}
 };
 
 // Reads a file descriptor. A pipe is enlarged (pipe_size.hpp). When the next read would
@@ -39,6 +48,11 @@ class FdSource : public ByteSource {
 
   std::size_t read(char* buf, std::size_t n) override;
   const std::string& name() const override { return name_; }
+  // Maps a regular file from the current offset to its present end (files under
+  // min_lend bytes are read as usual: a mapping costs more than it saves there).
+  std::string_view lend() override;
+  void check_lent() const override;
+  static constexpr std::size_t min_lend = std::size_t{1} << 20;
   int fd() const noexcept { return fd_; }
   // A regular file reads without ever blocking (and can be mapped or seeked).
   bool is_regular_file() const noexcept { return regular_; }
@@ -58,6 +72,9 @@ class FdSource : public ByteSource {
   bool owns_fd_;
   bool regular_ = false;
   Output* flush_before_wait_;
+  void* map_ = nullptr;  // what lend() mapped: map_len_ bytes, page-aligned
+  std::size_t map_len_ = 0;
+  int guard_slot_ = -1;  // its slot in the SIGBUS guard
   WaitHook wait_hook_;
 };
 

@@ -13,6 +13,11 @@
 //
 // Every view is followed by at least `padding` readable bytes of the buffer, which lets
 // simdjson parse a line in place (json_reader.hpp).
+//
+// With Lend::in_place, a regular file is not copied into the buffer at all: it is mapped
+// (ByteSource::lend), and the views point into the mapping. Only its last bytes (whose
+// padding would lie past the mapping) and whatever was appended after the mapping was made
+// go through the buffer. The lines are the same either way.
 
 #include <cstddef>
 #include <cstdint>
@@ -29,7 +34,11 @@ class LineReader {
   static constexpr std::size_t default_block = std::size_t{1} << 20;
   static constexpr std::size_t padding = 64;
 
-  explicit LineReader(ByteSource& source, std::size_t block = default_block);
+  // copy: every byte is read into the buffer. in_place: the source may lend its bytes
+  // instead (a mapped file): no copy, for tools that only look at the lines.
+  enum class Lend { copy, in_place };
+
+  explicit LineReader(ByteSource& source, std::size_t block = default_block, Lend lend = Lend::copy);
 
   // The next line, without its '\n'. False at the end of input.
   bool next(std::string_view& line);
@@ -50,6 +59,12 @@ class LineReader {
   // Reads more input, keeping [begin_, end_); grows the buffer when it is full.
   // False at the end of input.
   bool refill();
+  // The next run of lines of the lent bytes; false when the rest must go through the buffer.
+  bool lend_lines(std::string_view& lines);
+  // Where lent lines must end for their padding to lie inside the lent bytes.
+  std::size_t lent_safe_end() const noexcept { return lent_.size() > padding ? lent_.size() - padding : 0; }
+  // Stops lending: the lent bytes not handed out yet go into the buffer.
+  void end_lending();
 
   ByteSource& source_;
   std::unique_ptr<char[]> buf_;
@@ -60,6 +75,9 @@ class LineReader {
   bool eof_ = false;
   bool supplied_newline_ = false;
   std::uint64_t line_number_ = 0;
+  std::string_view lent_;     // the bytes the source lent; [lent_pos_, end) not handed out
+  std::size_t lent_pos_ = 0;
+  bool lending_ = false;
 };
 
 // A read error of an input, told apart from a write error of the output (OutputError, which

@@ -1,0 +1,47 @@
+#pragma once
+// Where a byte occurs in 64 bytes, as a bit mask: the building block of the whole-buffer
+// scans of gsum (every newline of a block) and ggrep (two bytes of the literal at once).
+// SSE2 where the compiler has it (every x86-64), a plain loop elsewhere.
+//
+//   std::uint64_t m = libpipe::byte_mask64(p, '\n');   // bit i: p[i] == '\n'
+//   while (m) { std::size_t i = libpipe::next_bit(m); … }
+//
+// All 64 bytes must be readable: LineReader's padding makes that so up to 64 bytes past the
+// end of what it hands out.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace libpipe {
+
+inline std::uint64_t byte_mask64(const char* p, char c) noexcept {
+#ifdef __SSE2__
+  const __m128i needle = _mm_set1_epi8(c);
+  auto part = [&](int i) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle))));
+  };
+  return part(0) | part(1) << 16 | part(2) << 32 | part(3) << 48;
+#else
+  std::uint64_t m = 0;
+  for (int i = 0; i < 64; ++i) m |= static_cast<std::uint64_t>(p[i] == c) << i;
+  return m;
+#endif
+}
+
+// The bits of a mask below n (0 to 64).
+inline std::uint64_t low_bits(std::size_t n) noexcept { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
+
+// The position of the lowest set bit of a non-zero mask, which is then cleared.
+inline std::size_t next_bit(std::uint64_t& m) noexcept {
+  auto i = static_cast<std::size_t>(__builtin_ctzll(m));
+  m &= m - 1;
+  return i;
+}
+
+}  // namespace libpipe
