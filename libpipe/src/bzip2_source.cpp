@@ -26,16 +26,10 @@ class Bzip2Source final : public detail::Decoder {
   std::size_t decode(char* buf, std::size_t n) override {
     std::size_t produced = 0;
     while (produced < n && !failed()) {
-      if (available() == 0 && !output_pending_) {
-        if (produced > 0) break;  // hand out what is ready before waiting for input
-        if (!fill()) {
-          if (in_stream_) fail("unexpected end of file (the bzip2 data is truncated)");
-          break;
-        }
-      }
-      if (!in_stream_) {
+      if (!input_ready(produced, "bzip2")) break;
+      if (!inside_member_) {
         if (next_member('B', "bzip2") != Next::member) break;
-        in_stream_ = true;
+        inside_member_ = true;
       }
       bs_.next_in = const_cast<char*>(reinterpret_cast<const char*>(in_));
       bs_.avail_in = detail::clamp_uint(available());
@@ -55,7 +49,7 @@ class Bzip2Source final : public detail::Decoder {
         case BZ_STREAM_END:
           BZ2_bzDecompressEnd(&bs_);
           start();
-          in_stream_ = false;
+          inside_member_ = false;
           output_pending_ = false;
           break;
         case BZ_MEM_ERROR:
@@ -72,8 +66,6 @@ class Bzip2Source final : public detail::Decoder {
   }
 
   bz_stream bs_;
-  bool in_stream_ = false;
-  bool output_pending_ = false;
 };
 
 }  // namespace

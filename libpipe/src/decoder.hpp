@@ -41,6 +41,14 @@ class Decoder : public ByteSource {
   // or when it could not be read (that error is then recorded, as by fail()).
   bool fill();
 
+  // The head of each pass of a member-by-member decode loop: true when there is input
+  // to decode, or output left inside the library. False when decode() should return:
+  // `produced` bytes are ready (handed out before waiting for input), or the input has
+  // ended — inside a member (`inside_member_`), that is recorded as truncation.
+  bool input_ready(std::size_t produced, const char* format);
+  bool inside_member_ = false;   // a gzip member, bzip2 stream or zstd frame is open
+  bool output_pending_ = false;  // the library may hold decoded bytes the buffer had no room for
+
   // Records what is wrong with the data, in words.
   void fail(std::string reason);
   bool failed() const noexcept { return pending_.has_value(); }

@@ -151,6 +151,14 @@ bool Decoder::fill() {
   return true;
 }
 
+bool Decoder::input_ready(std::size_t produced, const char* format) {
+  if (available() > 0 || output_pending_) return true;
+  if (produced > 0) return false;
+  if (fill()) return true;
+  if (inside_member_) fail(std::string("unexpected end of file (the ") + format + " data is truncated)");
+  return false;
+}
+
 void Decoder::fail(std::string reason) {
   if (!pending_) pending_ = Error(raw_->name(), std::move(reason));
 }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -65,10 +66,26 @@ Clock::time_point after(Clock::time_point t, double seconds) {
   return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
+// A descriptor that closes itself, unless it is borrowed (standard input is not ours).
+struct Descriptor {
+  int fd = -1;
+  bool owned = true;
+
+  Descriptor() = default;
+  Descriptor(Descriptor&& o) noexcept : fd(std::exchange(o.fd, -1)), owned(o.owned) {}
+  Descriptor& operator=(Descriptor&& o) noexcept {
+    std::swap(fd, o.fd);
+    std::swap(owned, o.owned);
+    return *this;
+  }
+  ~Descriptor() {
+    if (fd >= 0 && owned) ::close(fd);
+  }
+};
+
 // One open file being read: the followed name's current file, or a rotated one read on.
 struct OpenFile {
-  int fd = -1;
-  bool owns_fd = true;
+  Descriptor handle;
   bool regular = true;
   std::uint64_t dev = 0, ino = 0;
   std::uint64_t pos = 0;        // the next byte to read
@@ -82,29 +99,6 @@ struct OpenFile {
   Clock::time_point last_data = Clock::now();
   int wd = -1;
 
-  OpenFile() = default;
-  OpenFile(OpenFile&& o) noexcept { *this = std::move(o); }
-  OpenFile& operator=(OpenFile&& o) noexcept {
-    std::swap(fd, o.fd);
-    owns_fd = o.owns_fd;
-    regular = o.regular;
-    dev = o.dev;
-    ino = o.ino;
-    pos = o.pos;
-    seen_size = o.seen_size;
-    partial = std::move(o.partial);
-    skip_lines = o.skip_lines;
-    head_len = o.head_len;
-    head_hash = o.head_hash;
-    at_eof = o.at_eof;
-    ended = o.ended;
-    last_data = o.last_data;
-    wd = o.wd;
-    return *this;
-  }
-  ~OpenFile() {
-    if (fd >= 0 && owns_fd) ::close(fd);
-  }
 
   // The offset a later run resumes at: after the last whole line.
   std::uint64_t resume_offset() const { return pos - partial.size(); }
@@ -116,7 +110,7 @@ struct OpenFile {
     std::uint64_t want = std::min(pos, head_hash_bytes);
     if (!regular || want <= head_len) return;
     char buf[head_hash_bytes];
-    ssize_t got = ::pread(fd, buf, static_cast<std::size_t>(want - head_len), static_cast<off_t>(head_len));
+    ssize_t got = ::pread(handle.fd, buf, static_cast<std::size_t>(want - head_len), static_cast<off_t>(head_len));
     if (got <= 0) return;
     head_hash = fnv1a({buf, static_cast<std::size_t>(got)}, head_hash);
     head_len += static_cast<std::uint64_t>(got);
@@ -131,7 +125,7 @@ std::optional<OpenFile> open_file(const std::string& path, int& err) {
     return std::nullopt;
   }
   OpenFile f;
-  f.fd = fd;
+  f.handle.fd = fd;
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     err = errno;
@@ -244,9 +238,9 @@ bool Follower::open_current(Followed& f, std::uint64_t pos) {
     return false;
   }
   of->pos = pos;
-  if (of->regular && pos > 0) ::lseek(of->fd, static_cast<off_t>(pos), SEEK_SET);
+  if (of->regular && pos > 0) ::lseek(of->handle.fd, static_cast<off_t>(pos), SEEK_SET);
   of->update_head();
-  if (watcher_) of->wd = watcher_->watch_file(of->fd);
+  if (watcher_) of->wd = watcher_->watch_file(of->handle.fd);
   f.current = std::move(*of);
   f.reported = false;
   return true;
@@ -256,14 +250,14 @@ bool Follower::open_current(Followed& f, std::uint64_t pos) {
 void Follower::start(Followed& f) {
   if (f.is_stdin) {
     OpenFile of;
-    of.fd = STDIN_FILENO;
-    of.owns_fd = false;
+    of.handle.fd = STDIN_FILENO;
+    of.handle.owned = false;
     struct stat st;
-    of.regular = ::fstat(of.fd, &st) == 0 && S_ISREG(st.st_mode);
+    of.regular = ::fstat(of.handle.fd, &st) == 0 && S_ISREG(st.st_mode);
     if (of.regular) {
       of.dev = st.st_dev;
       of.ino = st.st_ino;
-      of.pos = static_cast<std::uint64_t>(std::max<off_t>(::lseek(of.fd, 0, SEEK_CUR), 0));
+      of.pos = static_cast<std::uint64_t>(std::max<off_t>(::lseek(of.handle.fd, 0, SEEK_CUR), 0));
     }
     f.current = std::move(of);
     return;
@@ -282,15 +276,15 @@ void Follower::start(Followed& f) {
   if (!open_current(f, 0)) return;
   OpenFile& of = *f.current;
   if (!of.regular) return;  // a stream is read from where it is
-  std::uint64_t size = file_size(of.fd);
+  std::uint64_t size = file_size(of.handle.fd);
   std::uint64_t pos = 0;
   switch (opt_.start) {
-    case FollowOptions::Start::end: pos = start_of_last_lines(of.fd, size, 0); break;
-    case FollowOptions::Start::last_lines: pos = start_of_last_lines(of.fd, size, opt_.count); break;
+    case FollowOptions::Start::end: pos = start_of_last_lines(of.handle.fd, size, 0); break;
+    case FollowOptions::Start::last_lines: pos = start_of_last_lines(of.handle.fd, size, opt_.count); break;
     case FollowOptions::Start::from_line: of.skip_lines = opt_.count > 0 ? opt_.count - 1 : 0; break;
   }
   of.pos = pos;
-  ::lseek(of.fd, static_cast<off_t>(pos), SEEK_SET);
+  ::lseek(of.handle.fd, static_cast<off_t>(pos), SEEK_SET);
   of.update_head();
 }
 
@@ -300,7 +294,7 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
   int err = 0;
   auto cur = open_file(f.name, err);
   if (!cur && err != ENOENT) report(f, system_error(f.name, err));
-  std::uint64_t cur_size = cur ? file_size(cur->fd) : 0;
+  std::uint64_t cur_size = cur ? file_size(cur->handle.fd) : 0;
   bool cur_matched = false;
   std::vector<std::string> siblings = rotated_siblings(f.name);
   std::optional<std::size_t> anchor;  // index in siblings of the newest rotated file found
@@ -310,11 +304,11 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
     int e = 0;
     auto of = open_file(path, e);
     if (!of) return false;
-    std::uint64_t size = file_size(of->fd);
-    bool same = of->regular && (rec.ino == of->ino ? same_file(of->fd, of->ino, size, rec) : false);
+    std::uint64_t size = file_size(of->handle.fd);
+    bool same = of->regular && (rec.ino == of->ino ? same_file(of->handle.fd, of->ino, size, rec) : false);
     if (!same) return false;
     of->pos = offset;
-    ::lseek(of->fd, static_cast<off_t>(offset), SEEK_SET);
+    ::lseek(of->handle.fd, static_cast<off_t>(offset), SEEK_SET);
     of->update_head();
     used.insert(of->ino);
     f.draining.push_back(std::move(*of));
@@ -322,7 +316,7 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
   };
 
   for (const FileRecord& rec : records) {
-    if (cur && cur->regular && same_file(cur->fd, cur->ino, cur_size, rec)) {
+    if (cur && cur->regular && same_file(cur->handle.fd, cur->ino, cur_size, rec)) {
       cur->pos = rec.offset;
       cur_matched = true;
       continue;
@@ -340,10 +334,10 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
       int e = 0;
       auto of = open_file(siblings[i], e);
       if (!of || !of->regular || used.count(of->ino)) continue;
-      std::uint64_t size = file_size(of->fd);
-      if (!same_content(of->fd, size, rec)) continue;
+      std::uint64_t size = file_size(of->handle.fd);
+      if (!same_content(of->handle.fd, size, rec)) continue;
       of->pos = rec.offset;
-      ::lseek(of->fd, static_cast<off_t>(rec.offset), SEEK_SET);
+      ::lseek(of->handle.fd, static_cast<off_t>(rec.offset), SEEK_SET);
       of->update_head();
       used.insert(of->ino);
       f.draining.push_back(std::move(*of));
@@ -369,13 +363,13 @@ void Follower::resume(Followed& f, const std::vector<FileRecord>& records) {
   }
   for (auto& d : f.draining) {
     d.update_head();
-    if (watcher_) d.wd = watcher_->watch_file(d.fd);
+    if (watcher_) d.wd = watcher_->watch_file(d.handle.fd);
   }
   if (cur) {
     if (!cur_matched) cur->pos = 0;
-    ::lseek(cur->fd, static_cast<off_t>(cur->pos), SEEK_SET);
+    ::lseek(cur->handle.fd, static_cast<off_t>(cur->pos), SEEK_SET);
     cur->update_head();
-    if (watcher_) cur->wd = watcher_->watch_file(cur->fd);
+    if (watcher_) cur->wd = watcher_->watch_file(cur->handle.fd);
     f.current = std::move(*cur);
   }
 }
@@ -401,11 +395,11 @@ void Follower::truncated(Followed& f) {
       int err = 0;
       auto copy = open_file(path, err);
       if (!copy || !copy->regular || copy->ino == of.ino) continue;
-      std::uint64_t copy_size = file_size(copy->fd);
-      if (copy_size <= of.pos || !same_content(copy->fd, copy_size, rec)) continue;
+      std::uint64_t copy_size = file_size(copy->handle.fd);
+      if (copy_size <= of.pos || !same_content(copy->handle.fd, copy_size, rec)) continue;
       std::uint64_t at = of.pos;
       while (at < copy_size) {
-        ssize_t got = ::pread(copy->fd, buf_.get(), static_cast<std::size_t>(std::min<std::uint64_t>(block, copy_size - at)),
+        ssize_t got = ::pread(copy->handle.fd, buf_.get(), static_cast<std::size_t>(std::min<std::uint64_t>(block, copy_size - at)),
                               static_cast<off_t>(at));
         if (got <= 0) break;
         emit(f, of, buf_.get(), static_cast<std::size_t>(got));
@@ -418,7 +412,7 @@ void Follower::truncated(Followed& f) {
   of.pos = 0;
   of.head_len = 0;
   of.head_hash = fnv1a({});
-  ::lseek(of.fd, 0, SEEK_SET);
+  ::lseek(of.handle.fd, 0, SEEK_SET);
   state_dirty_ = true;
 }
 
@@ -442,7 +436,7 @@ void Follower::check(Followed& f) {
       } else if (size != of.seen_size && of.head_len > 0) {
         // Truncated and written past our offset before we looked: the first bytes changed.
         std::uint64_t hash = 0;
-        if (hash_head(of.fd, of.head_len, hash) && hash != of.head_hash) truncated(f);
+        if (hash_head(of.handle.fd, of.head_len, hash) && hash != of.head_hash) truncated(f);
       }
       of.seen_size = size;
       return;
@@ -462,7 +456,7 @@ bool Follower::pump(Followed& f, OpenFile& of) {
   if (!of.regular && !opt_.once) {
     // A stream: read only what is ready, so standard input never blocks the others.
     // (--once reads a stream to its end.)
-    pollfd p{of.fd, POLLIN, 0};
+    pollfd p{of.handle.fd, POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) {
       of.at_eof = true;
       return false;
@@ -470,7 +464,7 @@ bool Follower::pump(Followed& f, OpenFile& of) {
   }
   ssize_t got;
   do {
-    got = ::read(of.fd, buf_.get(), block);
+    got = ::read(of.handle.fd, buf_.get(), block);
   } while (got < 0 && errno == EINTR && !stop_requested());
   if (got < 0) {
     of.at_eof = true;
@@ -637,7 +631,7 @@ int Follower::wait_and_listen(Clock::time_point now) {
   if (pidfd_ >= 0) extra.push_back({pidfd_, POLLIN, 0});
   if (watch_stdout_) extra.push_back({out_.fd(), 0, 0});  // POLLERR: the reader has gone
   for (auto& f : files_) {
-    if (f.current && !f.current->regular && !f.current->ended) extra.push_back({f.current->fd, POLLIN, 0});
+    if (f.current && !f.current->regular && !f.current->ended) extra.push_back({f.current->handle.fd, POLLIN, 0});
   }
   watcher_->wait(extra, deadline ? ms_until(*deadline, now) : -1);
   std::size_t i = 0;

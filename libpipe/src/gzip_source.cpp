@@ -33,16 +33,10 @@ class GzipSource final : public detail::Decoder {
   std::size_t decode(char* buf, std::size_t n) override {
     std::size_t produced = 0;
     while (produced < n && !failed()) {
-      if (available() == 0 && !output_pending_) {
-        if (produced > 0) break;  // hand out what is ready before waiting for input
-        if (!fill()) {
-          if (in_member_) fail("unexpected end of file (the gzip data is truncated)");
-          break;
-        }
-      }
-      if (!in_member_) {
+      if (!input_ready(produced, "gzip")) break;
+      if (!inside_member_) {
         if (next_member(0x1f, "gzip") != Next::member) break;
-        in_member_ = true;
+        inside_member_ = true;
       }
       zs_.next_in = const_cast<Bytef*>(in_);
       zs_.avail_in = detail::clamp_uint(available());
@@ -61,7 +55,7 @@ class GzipSource final : public detail::Decoder {
           output_pending_ = false;
           break;
         case Z_STREAM_END:
-          in_member_ = false;
+          inside_member_ = false;
           output_pending_ = false;
           inflateReset(&zs_);
           break;
@@ -76,8 +70,6 @@ class GzipSource final : public detail::Decoder {
   }
 
   z_stream zs_;
-  bool in_member_ = false;
-  bool output_pending_ = false;
 };
 
 }  // namespace

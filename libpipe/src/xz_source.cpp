@@ -71,7 +71,6 @@ class XzSource final : public detail::Decoder {
   lzma_stream xs_ = LZMA_STREAM_INIT;
   bool raw_done_ = false;
   bool ended_ = false;
-  bool output_pending_ = false;
 };
 
 }  // namespace

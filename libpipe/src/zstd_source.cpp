@@ -25,13 +25,7 @@ class ZstdSource final : public detail::Decoder {
   std::size_t decode(char* buf, std::size_t n) override {
     std::size_t produced = 0;
     while (produced < n && !failed()) {
-      if (available() == 0 && !output_pending_) {
-        if (produced > 0) break;  // hand out what is ready before waiting for input
-        if (!fill()) {
-          if (in_frame_) fail("unexpected end of file (the zstd data is truncated)");
-          break;
-        }
-      }
+      if (!input_ready(produced, "zstd")) break;
       ZSTD_inBuffer in{in_, available(), 0};
       ZSTD_outBuffer out{buf + produced, n - produced, 0};
       std::size_t rc = ZSTD_decompressStream(ds_, &out, &in);
@@ -44,8 +38,8 @@ class ZstdSource final : public detail::Decoder {
       // 0: a frame is complete and flushed (calling again now would open the next frame,
       // and make a clean end look truncated). Otherwise more is to come, and a full output
       // buffer may leave decoded bytes inside the decoder.
-      in_frame_ = rc != 0;
-      output_pending_ = in_frame_ && out.pos == out.size;
+      inside_member_ = rc != 0;
+      output_pending_ = inside_member_ && out.pos == out.size;
     }
     return produced;
   }
@@ -66,8 +60,6 @@ class ZstdSource final : public detail::Decoder {
   }
 
   ZSTD_DStream* ds_;
-  bool in_frame_ = false;
-  bool output_pending_ = false;
 };
 
 }  // namespace
