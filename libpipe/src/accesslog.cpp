@@ -32,7 +32,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // memchr for the short distances of log fields: sixteen bytes at a time with SSE2, without
 // a call and without reading past the field's line.
-inline const char* find_char(const char* s, const char* end, char c) noexcept {
+[[gnu::always_inline]] inline const char* find_char(const char* s, const char* end, char c) noexcept {
 #ifdef __SSE2__
   const __m128i needle = _mm_set1_epi8(c);
   while (end - s >= 16) {
@@ -48,7 +48,7 @@ inline const char* find_char(const char* s, const char* end, char c) noexcept {
 }
 
 // The same when 16 bytes past `end` may be read (AccessLogParser::set_padded).
-inline const char* find_char_padded(const char* s, const char* end, char c) noexcept {
+[[gnu::always_inline]] inline const char* find_char_padded(const char* s, const char* end, char c) noexcept {
 #ifdef __SSE2__
   const __m128i needle = _mm_set1_epi8(c);
   while (s < end) {
@@ -82,6 +82,22 @@ bool method_like(const char* p, std::size_t n) {
     if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_')) return false;
   }
   return true;
+}
+
+// memrchr(p, ' ', n) for a request line, whose protocol is short: the last 16 bytes in
+// one load when at least 16 bytes from `floor` on can be read (floor may be null).
+inline const char* last_space(const char* p, std::size_t n, const char* floor) noexcept {
+#ifdef __SSE2__
+  if (floor != nullptr && n > 0 && static_cast<std::size_t>(p - floor) + n >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+    if (n < 16) m &= 0xFFFFu << (16 - n);  // bytes before p are not the request's
+    if (m != 0) return p + n - 16 + (31 - __builtin_clz(m));
+    if (n <= 16) return nullptr;
+    n -= 16;
+  }
+#endif
+  return static_cast<const char*>(::memrchr(p, ' ', n));
 }
 
 // The position of an unescaped quote at q: preceded by an even number of backslashes.
@@ -121,7 +137,7 @@ AccessLogParser::AccessLogParser(CompiledFormat format) : format_(std::move(form
   shape_ = shape_of(plans_, format_.anchor);
 }
 
-void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n) noexcept {
+void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n, const char* floor) noexcept {
   const char* space = padded_ ? find_char_padded(p, p + n, ' ') : find_char(p, p + n, ' ');
   if (space == nullptr || !method_like(p, static_cast<std::size_t>(space - p))) {
     set(column + 1, p, n);  // "-", a bare path, junk: all of it is the request
@@ -131,7 +147,7 @@ void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t
   set(column, p, m);
   const char* rest = space + 1;
   std::size_t r = n - m - 1;
-  const char* last = static_cast<const char*>(::memrchr(rest, ' ', r));
+  const char* last = last_space(rest, r, floor);
   if (last != nullptr) {
     std::size_t at = static_cast<std::size_t>(last - rest);
     std::string_view proto(last + 1, r - at - 1);
@@ -186,11 +202,11 @@ AccessLogParser::Shape AccessLogParser::shape_of(const std::vector<Plan>& plans,
 // (tests/unit/accesslog_test.cpp compares the two on damaged glogsim logs).
 bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
   const char* const end = p + n;
-  auto find = [&](const char* s, char c) {
+  auto find = [&](const char* s, char c) __attribute__((always_inline)) {
     return padded_ ? find_char_padded(s, end, c) : find_char(s, end, c);
   };
   // The quote that closes a quoted field, when no backslash stands before it.
-  auto closing_quote = [&](const char* s) -> const char* {
+  auto closing_quote = [&](const char* s) __attribute__((always_inline)) -> const char* {
     const char* q = find(s, '"');
     return q != nullptr && (q == s || q[-1] != '\\') ? q : nullptr;
   };
@@ -232,7 +248,7 @@ bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
   put(1, ident, ident_end);
   put(2, user, user_end);
   put(3, time, time_end);
-  set_request(plans_[4].column, request, static_cast<std::size_t>(request_end - request));
+  set_request(plans_[4].column, request, static_cast<std::size_t>(request_end - request), p);
   put(5, status, status_end);
   // Common's last number ends at a space or the line's end; in Combined, a line that ends
   // after its byte count is a record with the Common fields.
@@ -659,6 +675,23 @@ char* put_integer(char* w, std::string_view text) noexcept {
   return w + len;
 }
 
+// put_integer for the usual case, one to eight digits with no leading zero, checked and
+// copied eight bytes at a time; 16 bytes after a padded line's fields are readable, and
+// the record's room has more than eight bytes after any value.
+inline char* put_short_integer(char* w, std::string_view text) noexcept {
+  const std::size_t n = text.size();
+  if (n == 0 || n > 8 || (text[0] == '0' && n > 1)) return put_integer(w, text);
+  std::uint64_t x;
+  std::memcpy(&x, text.data(), 8);
+  constexpr std::uint64_t zeros = 0x3030303030303030ULL, high_nibbles = 0xF0F0F0F0F0F0F0F0ULL;
+  const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1;  // little-endian
+  const std::uint64_t a = (x & mask) | (zeros & ~mask);  // the bytes after the field as '0'
+  // Every byte 0x30..0x39: its high nibble is 3, and still 3 after adding 6.
+  if ((a & high_nibbles) != zeros || ((a + 0x0606060606060606ULL) & high_nibbles) != zeros) return put_integer(w, text);
+  std::memcpy(w, &x, 8);
+  return w + n;
+}
+
 // Bytes a JSON string takes as they are: not a control, '"', '\\' (which may also start a
 // log escape) or a byte of a multi-byte sequence (which must be checked as UTF-8).
 constexpr std::array<bool, 256> make_plain() {
@@ -738,8 +771,14 @@ inline char* put_string(char* w, std::string_view raw, std::string& scratch, std
       __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, space),
                                      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
       unsigned m = static_cast<unsigned>(_mm_movemask_epi8(special));
-      if (n - i < 16) m |= 1u << (n - i);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), v);
+      if (n - i <= 16) {
+        // The field's last block: plain up to its end (the usual case) moves w by the
+        // field's size, known early, rather than by a bit scan.
+        m &= (1u << (n - i)) - 1;
+        i = m == 0 ? n : i + static_cast<std::size_t>(__builtin_ctz(m));
+        break;
+      }
       if (m != 0) {
         i += static_cast<std::size_t>(__builtin_ctz(m));
         break;
@@ -896,7 +935,7 @@ char* AccessLogWriter::write_json(char* w) {
         }
         [[fallthrough]];
       case FieldType::integer:
-        if (char* end = put_integer(w, raw)) {
+        if (char* end = padded ? put_short_integer(w, raw) : put_integer(w, raw)) {
           w = end;
           continue;
         }

@@ -89,7 +89,8 @@ class AccessLogParser {
   void set(std::size_t column, const char* data, std::size_t size) noexcept {
     slots_[column] = Slot{data, size, generation_};
   }
-  void set_request(std::size_t column, const char* data, std::size_t size) noexcept;
+  // floor: null, or the start of the line (the request may be scanned back to it).
+  void set_request(std::size_t column, const char* data, std::size_t size, const char* floor = nullptr) noexcept;
   // The exact plans of Common and Combined (and the line-by-line default, which is
   // Combined): parse_clf() parses their ordinary lines with the literals hard-coded.
   enum class Shape { general, common, combined };
