@@ -330,10 +330,15 @@ class Extractor {
         v.kind = Kind::boolean;
         if (auto e = value.get_bool().get(v.boolean)) return fail(e);
         return true;
-      case od::json_type::null:
+      case od::json_type::null: {
+        // is_null() gives an error for a broken literal like `nul`: test it, for the bool
+        // conversion would throw, and the throw used to end gquery on one bad line.
         v.kind = Kind::null;
-        if (!value.is_null()) return fail(simdjson::INCORRECT_TYPE);
+        bool is_null = false;
+        if (auto e = value.is_null().get(is_null)) return fail(e);
+        if (!is_null) return fail(simdjson::INCORRECT_TYPE);
         return true;
+      }
       case od::json_type::number: {
         v.text = trim_token(value.raw_json_token());
         if (small_integer(v.text, v.integer)) {

@@ -114,6 +114,11 @@ expect_eq "good records around bad lines" $'1\n3' "$(cat out)"
 expect_eq "one summary line" "gquery: bad.jsonl: skipped 2 lines that are not a JSON object (first: line 2: not a JSON object)" "$(cat err)"
 expect_status 1 gquery --strict -t 'SELECT a' bad.jsonl
 expect_eq "--strict still answers" $'1\n3' "$(cat out)"
+# A broken literal in a wanted field is one more malformed line (it used to end gquery).
+{ echo '{"a":1}'; echo '{"a":nul}'; echo '{"a":tru}'; echo '{"a":3}'; } >literal.jsonl
+expect_status 0 gquery -t 'SELECT a' literal.jsonl
+expect_eq "broken literals: the records around them" $'1\n3' "$(cat out)"
+expect_match "broken literals: counted" "skipped 2 lines" "$(cat err)"
 
 # Hostile input: whatever comes in, what goes out is valid JSON Lines.
 printf '{"s":"a\\u0001b\\u0000c\\u001f","t":"\\u00e9"}\n{"s":"\xff\xfe"}\n{"s":"tab\there"}\n{"s":"\\ud800"}\n' >hostile.jsonl

@@ -126,6 +126,7 @@ TEST(RecordReader, MalformedLinesAreReportedAndSkipped) {
       "{\"k\":3} trailing\n"
       "\n"                     // blank lines are skipped silently
       "{\"k\":\"\xff\"}\n"     // invalid UTF-8
+      "{\"k\":nul}\n"           // a broken literal: skipped, not fatal
       "{\"k\":4}");
   libpipe::LineReader lines(src);
   libpipe::RecordReader r(lines, fields);
@@ -139,9 +140,10 @@ TEST(RecordReader, MalformedLinesAreReportedAndSkipped) {
   EXPECT_EQ(r.error(), "not a JSON object");
   EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
   EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
   ASSERT_EQ(r.next(), libpipe::RecordReader::ok);
   EXPECT_EQ(r.value(k).integer, 4);
-  EXPECT_EQ(r.line_number(), 8u);
+  EXPECT_EQ(r.line_number(), 9u);
   EXPECT_EQ(r.next(), libpipe::RecordReader::end);
 }
 
