@@ -258,3 +258,88 @@ TEST(RecordReader, IntegersReadFastKeepJsonRules) {
   EXPECT_EQ(r.value(n).kind, Kind::real);
   EXPECT_EQ(r.value(n).real, 1000.0);
 }
+
+namespace {
+
+std::string describe(const JsonValue& v) {
+  switch (v.kind) {
+    case Kind::missing: return "missing";
+    case Kind::null: return "null";
+    case Kind::boolean: return v.boolean ? "true" : "false";
+    case Kind::integer: return "integer " + std::to_string(v.integer) + " '" + std::string(v.text) + "'";
+    case Kind::real: return "real " + std::to_string(v.real) + " '" + std::string(v.text) + "'";
+    case Kind::string: return "string '" + std::string(v.text) + "'";
+    case Kind::object: return "object " + std::string(v.text);
+    case Kind::array: return "array " + std::string(v.text);
+  }
+  return "?";
+}
+
+// Damages records the way bad input does: a byte dropped, added or changed for one of the
+// characters that matter to JSON.
+std::string damaged(std::string line, std::uint32_t& seed) {
+  auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+  static const char bytes[] = "{}[]:,\"\\ \t0123456789-+.eEtrufalsn\xff\xc3\x01u";
+  int edits = 1 + static_cast<int>((next() >> 16) % 3);
+  for (int e = 0; e < edits && !line.empty(); ++e) {
+    std::size_t at = (next() >> 8) % line.size();
+    char c = bytes[(next() >> 16) % (sizeof bytes - 1)];
+    switch ((next() >> 20) % 3) {
+      case 0: line.erase(at, 1); break;
+      case 1: line.insert(at, 1, c); break;
+      default: line[at] = c; break;
+    }
+  }
+  return line;
+}
+
+}  // namespace
+
+// RecordReader reads most records by a fast walk of its own, and falls back to simdjson's
+// on-demand reader (which parse_record uses alone) for whatever it is unsure of. The two
+// must agree on every record, damaged or not: same verdict, same values.
+TEST(RecordReader, FastWalkAgreesWithOnDemandReader) {
+  FieldSet fields;
+  for (const char* p : {"host", "status", "bytes", "request", "ok", "none", "n", "s", "o", "`a\"b`"}) {
+    fields.add(FieldPath::parse(p));
+  }
+  const std::vector<std::string> records = {
+      R"({"host":"1.2.3.4","ident":"-","status":200,"bytes":2326,"request":"/index.html","agent":"Mozilla/5.0 [X11]"})",
+      R"({"host":"h","status":404,"bytes":0,"ok":true,"none":null,"n":-17,"s":"t\"ab\u00e9"})",
+      R"({ "status" : 301 , "bytes" : 12.5e3 , "o" : {"x":[1,{"y":null}],"z":"w"} , "n":[] , "s":{} })",
+      R"({"request":"/a b?c=d&e","n":123456789012345678901,"s":"","a\"b":1,"\u0073tatus":5})",
+      R"({"n":-0,"s":"\\","ok":false,"status":0,"x":[true,false,null,"",0.5,-1E-2,{}]})",
+  };
+  std::uint32_t seed = 12345;
+  std::string input;
+  for (int round = 0; round < 4000; ++round) {
+    const std::string& r = records[static_cast<std::size_t>(round) % records.size()];
+    input += round % 5 == 0 ? r : damaged(r, seed);
+    input += '\n';
+  }
+  libpipe::MemorySource src(input);
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader reader(lines, fields);
+  std::vector<JsonValue> expected;
+  std::string error;
+  int checked = 0, malformed = 0;
+  for (;;) {
+    auto status = reader.next();
+    if (status == libpipe::RecordReader::end) break;
+    std::string line(reader.line());
+    bool ok = libpipe::parse_record(line, fields, expected, error);
+    ASSERT_EQ(status == libpipe::RecordReader::ok, ok) << line << "\n" << (ok ? reader.error() : error);
+    ++checked;
+    if (!ok) {
+      ++malformed;
+      EXPECT_EQ(reader.error(), error) << line;
+      continue;
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      ASSERT_EQ(describe(reader.value(i)), describe(expected[i])) << fields.path(i).text() << " in " << line;
+    }
+  }
+  EXPECT_GT(checked, 3900);
+  EXPECT_GT(malformed, 500);        // damage was seen…
+  EXPECT_LT(malformed, checked - 1000);  // …and so were good records
+}
