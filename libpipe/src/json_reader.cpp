@@ -429,8 +429,11 @@ class FastWalk {
     ++i;
     if (at(i) == '}') return i + 1 == count_ ? accepted : unsure;
     for (;;) {
-      if (at(i) != '"' || at(i + 1) != ':') return unsure;
+      // A key, its colon, a value and what follows it: the first three are read unchecked.
+      if (i + 3 >= count_) return unsure;
+      if (char_at(i) != '"' || char_at(i + 1) != ':') return unsure;
       const char* key = data + index_[i] + 1;
+      const char* colon = data + index_[i + 1];
       i += 2;
       std::uint64_t word;
       std::memcpy(&word, key, sizeof word);
@@ -441,8 +444,13 @@ class FastWalk {
         }
       } else {
         // A key written with escapes may be a wanted one.
-        if (has_backslash(key, data + index_[i - 1])) return unsure;
-        if (!skip(i)) return unsure;
+        if (has_backslash(key, colon)) return unsure;
+        if (char_at(i) == '"') {  // most values passed over are strings
+          if (!is_string(token(i))) return unsure;
+          ++i;
+        } else if (!skip(i)) {
+          return unsure;
+        }
       }
       char c = at(i);
       ++i;
@@ -458,6 +466,8 @@ class FastWalk {
 
   // The structural character number i, or 0 past the last.
   char at(std::uint32_t i) const noexcept { return i < count_ ? buf_[index_[i]] : '\0'; }
+  // The same, for an i known to be before the last.
+  char char_at(std::uint32_t i) const noexcept { return buf_[index_[i]]; }
 
   static bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -465,7 +475,9 @@ class FastWalk {
   std::string_view token(std::uint32_t i) const noexcept {
     const char* b = buf_ + index_[i];
     const char* e = buf_ + index_[i + 1];  // stage 1 ends its index with the length
-    while (e > b && is_space(e[-1])) --e;
+    if (static_cast<unsigned char>(e[-1]) <= ' ') {  // white space is rare there
+      while (e > b && is_space(e[-1])) --e;
+    }
     return {b, static_cast<std::size_t>(e - b)};
   }
 

@@ -277,7 +277,18 @@ Value Expression::eval(int index, const Env& env) const {
     }
     case Kind::arith: return arithmetic(n.op, eval(n.kids[0], env), eval(n.kids[1], env));
     case Kind::compare: {
-      auto c = compare_sql(eval(n.kids[0], env), eval(n.kids[1], env));
+      std::optional<int> c;
+      const Node& left = nodes_[static_cast<std::size_t>(n.kids[0])];
+      const Node& right = nodes_[static_cast<std::size_t>(n.kids[1])];
+      if (left.kind == Kind::field && right.kind == Kind::constant && right.constant.type == Type::integer &&
+          env.record[left.slot].kind == JsonValue::Kind::integer) {
+        // The usual filter, an integer field against an integer (status = 404, bytes > 1000000),
+        // compared directly: what compare_sql does for two integers.
+        int128 a = env.record[left.slot].integer, b = right.constant.i;
+        c = a < b ? -1 : a > b ? 1 : 0;
+      } else {
+        c = compare_sql(eval(n.kids[0], env), eval(n.kids[1], env));
+      }
       if (!c) return Value::null();
       switch (n.op) {
         case Op::eq: return Value::boolean(*c == 0);

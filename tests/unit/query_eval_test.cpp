@@ -109,6 +109,22 @@ TEST(Eval, ThreeValuedLogic) {
   EXPECT_EQ(text("SELECT x WHERE NOT (x = 1)", "{\"x\":1}\n{}\n{\"x\":2}\n"), "2\n");
 }
 
+// An integer field against an integer is compared without building values; every other
+// pairing takes the general rules. Both must give the same answers.
+TEST(Eval, IntegerFieldAgainstIntegerConstant) {
+  const std::string input =
+      "{\"n\":5}\n{\"n\":-9223372036854775808}\n{\"n\":9223372036854775807}\n{\"n\":5.0}\n"
+      "{\"n\":\"5\"}\n{\"n\":null}\n{}\n{\"n\":18446744073709551615}\n{\"n\":\"x\"}\n";
+  // (A string ranks above every number, and 5.0 prints as 5.)
+  EXPECT_EQ(text("SELECT n WHERE n = 5", input), "5\n5\n5\n");
+  EXPECT_EQ(text("SELECT n WHERE n != 5", input),
+            "-9223372036854775808\n9223372036854775807\n18446744073709551615\nx\n");
+  EXPECT_EQ(text("SELECT n WHERE n < -9223372036854775807", input), "-9223372036854775808\n");
+  EXPECT_EQ(text("SELECT n WHERE n >= 9223372036854775807", input),
+            "9223372036854775807\n18446744073709551615\nx\n");
+  EXPECT_EQ(text("SELECT n WHERE n <= 5 AND n > 4", input), "5\n5\n5\n");
+}
+
 TEST(Eval, TypesAndArithmetic) {
   EXPECT_EQ(eval("7 / 2"), "{\"v\":3.5}\n");
   EXPECT_EQ(eval("8 / 2"), "{\"v\":4}\n");
