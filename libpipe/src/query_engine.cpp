@@ -136,9 +136,19 @@ bool Engine::record(const JsonValue* values, std::string_view line, InputStats& 
         if (mode_ == Mode::streaming) {
           if (!emit_streaming(line)) return false;
         } else {
+          std::uint64_t seq = seq_++;
+          sort_values_.clear();
+          for (const auto& o : order_) sort_values_.push_back(o.eval(env));
+          // Once ORDER BY … LIMIT k has kept its best k rows, a record that does not come
+          // before the k-th of them can never be in the answer: it is passed over uncopied.
+          if (threshold_ < rows_.size() && !keys_before(sort_values_.data(), rows_[threshold_])) {
+            if (opt_.every && records_ % opt_.every == 0) print_answer();
+            if (opt_.interval > 0) check_interval();
+            return true;
+          }
           Row r;
-          r.seq = seq_++;
-          for (const auto& o : order_) r.sort_keys.emplace_back(o.eval(env));
+          r.seq = seq;
+          for (const auto& v : sort_values_) r.sort_keys.emplace_back(v);
           for (const auto& v : row_) r.values.emplace_back(v);
           if (has_star_) r.record.assign(line);
           rows_.push_back(std::move(r));
@@ -185,8 +195,15 @@ bool Engine::emit_streaming(std::string_view line) {
 Engine::Group& Engine::group_for(const Value* keys, std::size_t n) {
   key_.clear();
   for (std::size_t i = 0; i < n; ++i) append_key(key_, keys[i]);
+  // Records come in runs of one group (most requests get a 200): the last group found is
+  // tried before hashing the key.
+  if (last_group_ < groups_.size() && key_ == last_key_) return groups_[last_group_];
   auto it = group_index_.find(std::string_view(key_));
-  if (it != group_index_.end()) return groups_[it->second];
+  if (it != group_index_.end()) {
+    last_key_ = key_;
+    last_group_ = it->second;
+    return groups_[it->second];
+  }
   group_index_.emplace(key_, groups_.size());
   Group g;
   for (std::size_t i = 0; i < n; ++i) g.keys.emplace_back(keys[i]);
@@ -217,14 +234,30 @@ bool Engine::row_before(const Row& a, const Row& b) const {
   return a.seq < b.seq;
 }
 
-// ORDER BY … LIMIT k keeps at most 2k rows: when full, the best k are kept.
+// Whether a new record with these sort keys comes before row b (on equal keys it does
+// not: b came first).
+bool Engine::keys_before(const Value* keys, const Row& b) const {
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    int c = compare_for_order(keys[i], b.sort_keys[i].view());
+    if (c != 0) return descending_[i] ? c > 0 : c < 0;
+  }
+  return false;
+}
+
+// ORDER BY … LIMIT k keeps at most 2k rows: when full, the best k are kept, the k-th
+// last, where record() finds it as the threshold to beat.
 void Engine::trim_to_limit(std::vector<Row>& rows, bool force) {
   if (!query_.limit) return;
   std::size_t k = static_cast<std::size_t>(*query_.limit);
   if (rows.size() <= k || (!force && rows.size() < 2 * k + 16)) return;
+  if (k == 0) {
+    rows.clear();
+    return;
+  }
   auto cmp = [this](const Row& a, const Row& b) { return row_before(a, b); };
-  std::nth_element(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(k), rows.end(), cmp);
+  std::nth_element(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(k - 1), rows.end(), cmp);
   rows.resize(k);
+  if (&rows == &rows_) threshold_ = k - 1;
 }
 
 void Engine::print_answer() {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -268,6 +269,35 @@ TEST(Engine, GroupByOrderByLimitHavingDistinct) {
   for (int i = 0; i < 100; ++i) many += "{\"i\":" + std::to_string(i) + ",\"k\":" + std::to_string(i % 3) + "}\n";
   EXPECT_EQ(text("SELECT i ORDER BY k LIMIT 4", many), "0\n3\n6\n9\n");
   EXPECT_EQ(text("SELECT i ORDER BY k DESC, i DESC LIMIT 2", many), "98\n95\n");
+}
+
+// ORDER BY … LIMIT k passes over records that cannot beat the k-th row kept so far; the
+// answer must be the brute-force one, ties in arrival order, whatever k and the direction.
+TEST(Engine, OrderByLimitOverManyRecords) {
+  std::string in;
+  std::vector<std::pair<int, int>> records;  // (k, i)
+  for (int i = 0; i < 3000; ++i) {
+    int k = (i * 7919) % 211 - 50;  // repeats, so ties are common
+    records.emplace_back(k, i);
+    in += "{\"i\":" + std::to_string(i) + ",\"k\":" + std::to_string(k) + (i % 97 == 0 ? ",\"x\":1" : "") + "}\n";
+  }
+  for (std::size_t limit : {1u, 2u, 5u, 40u, 2999u, 5000u}) {
+    for (bool descending : {false, true}) {
+      auto sorted = records;
+      std::stable_sort(sorted.begin(), sorted.end(), [&](const auto& a, const auto& b) {
+        return descending ? a.first > b.first : a.first < b.first;
+      });
+      std::string want;
+      for (std::size_t r = 0; r < std::min(limit, sorted.size()); ++r) {
+        want += std::to_string(sorted[r].first) + " " + std::to_string(sorted[r].second) + "\n";
+      }
+      std::string query = std::string("SELECT k, i ORDER BY k") + (descending ? " DESC" : "") + " LIMIT " + std::to_string(limit);
+      EXPECT_EQ(text(query, in), want) << query;
+    }
+  }
+  // A missing key sorts first (NULL), and a key of another type beside numbers.
+  EXPECT_EQ(text("SELECT i ORDER BY x DESC, i LIMIT 3", in), "0\n97\n194\n");
+  EXPECT_EQ(text("SELECT i ORDER BY x, i DESC LIMIT 2", in), "2999\n2998\n");
 }
 
 TEST(Engine, OutputForms) {

@@ -100,6 +100,7 @@ class Engine {
   void print_partial();
   void check_interval();
   bool row_before(const Row& a, const Row& b) const;
+  bool keys_before(const Value* keys, const Row& b) const;
   void trim_to_limit(std::vector<Row>& rows, bool force);
   bool record_is_valid(std::string_view line);
 
@@ -127,8 +128,12 @@ class Engine {
   std::uint64_t seq_ = 0;
   std::uint64_t records_ = 0;
   std::vector<Row> rows_;
+  std::vector<Value> sort_values_;        // the ORDER BY keys of the record at hand
+  std::size_t threshold_ = SIZE_MAX;      // rows_[threshold_]: the k-th best row kept (SIZE_MAX: none yet)
   std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> group_index_;
   std::vector<Group> groups_;
+  std::string last_key_;                  // the key of groups_[last_group_]
+  std::size_t last_group_ = SIZE_MAX;     // the group of the last record (SIZE_MAX: none yet)
   std::vector<Value> key_values_;
   std::chrono::steady_clock::time_point next_interval_;
   struct Validator;
