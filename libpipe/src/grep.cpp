@@ -36,7 +36,7 @@ std::uint64_t count_newlines(const char* p, std::size_t n) noexcept {
 
 class Searcher {
  public:
-  Searcher(const GrepOptions& opt, const Matcher& matcher, Output& out, bool with_names)
+  Searcher(const GrepOptions& opt, Matcher& matcher, Output& out, bool with_names)
       : opt_(opt), matcher_(matcher), out_(out), with_names_(with_names) {}
 
   // Searches one input; returns how many lines were selected.
@@ -46,6 +46,7 @@ class Searcher {
     std::uint64_t number = 0;  // lines before pos
     std::string_view block;
     while (read_input([&] { return lines.next_lines(block); })) {
+      matcher_.tune(block);  // the first block of the first input
       const char* base = block.data();
       const std::size_t size = block.size();
       std::size_t pos = 0;
@@ -186,7 +187,7 @@ class Searcher {
   }
 
   const GrepOptions& opt_;
-  const Matcher& matcher_;
+  Matcher& matcher_;
   Output& out_;
   bool with_names_;
   const std::string* name_ = nullptr;

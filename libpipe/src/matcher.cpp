@@ -2,8 +2,12 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
+#include "libpipe/byte_mask.hpp"
 #include "libpipe/error.hpp"
 #include "libpipe/literal.hpp"
 
@@ -110,10 +114,15 @@ Matcher::Matcher(const MatcherOptions& opt) {
     if (!(opt.ignore_case && has_letters_or_non_ascii(lit.text))) {
       literal_ = lit.text;
       literal_is_match_ = lit.whole && !opt.line && !opt.word && !literal_.empty();
+      auto rarer = [&](std::size_t i, std::size_t than) {
+        return commonness(static_cast<unsigned char>(literal_[i])) < commonness(static_cast<unsigned char>(literal_[than]));
+      };
       for (std::size_t i = 1; i < literal_.size(); ++i) {
-        if (commonness(static_cast<unsigned char>(literal_[i])) < commonness(static_cast<unsigned char>(literal_[rare_]))) {
-          rare_ = i;
-        }
+        if (rarer(i, rare_)) rare_ = i;
+      }
+      rare2_ = rare_ == 0 && literal_.size() > 1 ? 1 : 0;
+      for (std::size_t i = 0; i < literal_.size(); ++i) {
+        if (i != rare_ && i != rare2_ && rarer(i, rare2_)) rare2_ = i;
       }
     }
   }
@@ -127,22 +136,75 @@ bool Matcher::matches(std::string_view line) const {
   return re_->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), re2::RE2::UNANCHORED, nullptr, 0);
 }
 
+void Matcher::tune(std::string_view sample) {
+  if (tuned_ || literal_.size() < 2) return;
+  tuned_ = true;
+  sample = sample.substr(0, std::size_t{256} << 10);
+  // The (at most) six rarest positions by the table, and of their pairs the one whose bytes
+  // stand at their distance in the fewest places of the sample.
+  std::vector<std::size_t> pos(literal_.size());
+  for (std::size_t i = 0; i < pos.size(); ++i) pos[i] = i;
+  std::stable_sort(pos.begin(), pos.end(), [&](std::size_t a, std::size_t b) {
+    return commonness(static_cast<unsigned char>(literal_[a])) < commonness(static_cast<unsigned char>(literal_[b]));
+  });
+  pos.resize(std::min<std::size_t>(pos.size(), 6));
+  std::size_t best = SIZE_MAX;
+  for (std::size_t x = 0; x < pos.size(); ++x) {
+    for (std::size_t y = x + 1; y < pos.size(); ++y) {
+      const std::size_t i = pos[x], j = pos[y];
+      const std::size_t reach = std::max(i, j) + 64;
+      std::size_t count = 0;
+      for (std::size_t at = 0; at + reach <= sample.size(); at += 64) {
+        count += static_cast<std::size_t>(
+            __builtin_popcountll(pair_mask64(sample.data() + at + i, literal_[i], sample.data() + at + j, literal_[j])));
+      }
+      if (count < best) {
+        best = count;
+        rare_ = i;
+        rare2_ = j;
+      }
+    }
+  }
+}
+
+std::size_t Matcher::find_literal(const char* base, std::size_t size, std::size_t from) const noexcept {
+  const std::size_t n = literal_.size();
+  const char* lit = literal_.data();
+  std::size_t scan = from;  // where the literal may start
+  if (rare2_ != rare_) {
+    // Both bytes at their distance, for 64 starting positions at once: far fewer false
+    // candidates than one byte alone (for "ply-", 'y' is in every "Mozilla" and "/play").
+    const char c1 = lit[rare_], c2 = lit[rare2_];
+    const std::size_t reach = std::max(rare_, rare2_) + 64;  // bytes read past scan
+    while (scan + reach <= size) {
+      std::uint64_t m = pair_mask64(base + scan + rare_, c1, base + scan + rare2_, c2);
+      while (m != 0) {
+        std::size_t h = scan + next_bit(m);
+        if (h + n <= size && std::memcmp(base + h, lit, n) == 0) return h;
+      }
+      scan += 64;
+    }
+  }
+  // The rest (or a one-byte literal): memchr for the rarest byte, then compare.
+  const char rare = lit[rare_];
+  while (scan + n <= size) {
+    auto* hit = static_cast<const char*>(std::memchr(base + scan + rare_, rare, size - scan - rare_));
+    if (hit == nullptr) return size;
+    auto h = static_cast<std::size_t>(hit - base) - rare_;  // where the literal would start
+    if (h + n <= size && std::memcmp(base + h, lit, n) == 0) return h;
+    scan = h + 1;
+  }
+  return size;
+}
+
 bool Matcher::find_line(std::string_view text, std::size_t from, std::size_t& begin, std::size_t& end) const {
   const char* base = text.data();
   const std::size_t size = text.size();
   if (!literal_.empty()) {
-    const std::size_t n = literal_.size();
-    const char rare = literal_[rare_];
     std::size_t line_floor = from;  // a line start: nothing before it is searched again
-    std::size_t scan = from;        // where the literal may start
-    while (scan + n <= size) {
-      auto* hit = static_cast<const char*>(std::memchr(base + scan + rare_, rare, size - scan - rare_));
-      if (hit == nullptr) return false;
-      auto h = static_cast<std::size_t>(hit - base) - rare_;  // where the literal would start
-      if (h + n > size || std::memcmp(base + h, literal_.data(), n) != 0) {
-        scan = h + 1;
-        continue;
-      }
+    for (;;) {
+      const std::size_t h = find_literal(base, size, line_floor);
+      if (h == size) return false;
       auto* before = static_cast<const char*>(::memrchr(base + line_floor, '\n', h - line_floor));
       std::size_t b = before ? static_cast<std::size_t>(before - base) + 1 : line_floor;
       auto* nl = static_cast<const char*>(std::memchr(base + h, '\n', size - h));
@@ -152,9 +214,9 @@ bool Matcher::find_line(std::string_view text, std::size_t from, std::size_t& be
         end = e;
         return true;
       }
-      line_floor = scan = e + 1;
+      if (e == size) return false;
+      line_floor = e + 1;
     }
-    return false;
   }
   re2::StringPiece whole(base, size), m;
   if (from >= size || !re_->Match(whole, from, size, re2::RE2::UNANCHORED, &m, 1)) return false;

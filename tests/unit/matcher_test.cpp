@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -115,4 +118,51 @@ TEST(Matcher, HostilePatternsAnswerAtOnce) {
   std::string all_a(100000, 'a');
   all_a += '\n';
   EXPECT_TRUE(m.find_line(all_a, 0, b, e));
+}
+
+// The whole-buffer search (two bytes of the literal, 64 positions at a time, then the rest
+// with memchr) selects exactly the lines that match one by one, whichever pair of bytes it
+// searches for: untuned, or tuned on samples that favour each pair.
+TEST(Matcher, EveryPairOfBytesFindsTheSameLines) {
+  std::string text;
+  const char* pieces[] = {"ply-", "ply", "/ply/", "y-", "p-", "ly-.gz", "x", "ply-2.3.tar.gz", "-", " ", "pl", "ly",
+                          ".gz", "\n", "\n", "ply-\n", "py-"};
+  std::uint32_t r = 12345;
+  while (text.size() < 40000) {
+    r = r * 1103515245 + 12345;
+    text += pieces[(r >> 16) % std::size(pieces)];
+  }
+  text += '\n';
+  for (const char* pattern : {R"(ply-.*\.gz)", "ply-", "y-", R"(p[l]y-2\.3)"}) {
+    for (bool fixed : {false, true}) {
+      auto plain = make({pattern}, fixed);
+      ASSERT_FALSE(plain.literal().empty()) << pattern;
+      Lines expected;
+      std::size_t start = 0;
+      for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+        std::string_view line(text.data() + start, nl - start);
+        if (plain.matches(line)) expected.emplace_back(line);
+      }
+      EXPECT_EQ(lines_found(plain, text), expected) << pattern;
+      for (const char* sample : {"ply-ply-ply-", "y-y-y-y-", "p-p-p-", "/ply//ply//ply/", ""}) {
+        auto tuned = make({pattern}, fixed);
+        std::string long_sample;
+        for (int k = 0; k < 500; ++k) long_sample += sample;
+        tuned.tune(long_sample);
+        EXPECT_EQ(lines_found(tuned, text), expected) << pattern << " tuned on " << sample;
+      }
+    }
+  }
+}
+
+TEST(Matcher, FindLiteralFindsTheFirstOccurrence) {
+  auto m = make({"abcd"}, true);
+  std::string text(300, 'x');
+  for (std::size_t at : {0u, 1u, 63u, 64u, 65u, 200u, 296u}) {
+    std::string t = text;
+    t.replace(at, 4, "abcd");
+    EXPECT_EQ(m.find_literal(t.data(), t.size(), 0), at);
+    EXPECT_EQ(m.find_literal(t.data(), t.size(), at + 1), t.size());
+    EXPECT_EQ(m.find_literal(t.data(), at + 3, 0), at + 3) << "a literal cut by the end is not found";
+  }
 }

@@ -34,6 +34,25 @@ inline std::uint64_t byte_mask64(const char* p, char c) noexcept {
 #endif
 }
 
+// Bit i set when p1[i] == c1 and p2[i] == c2, for 64 positions: two bytes of a literal at
+// their distance. Most blocks of 64 hold no such pair, and are told apart with one test.
+inline std::uint64_t pair_mask64(const char* p1, char c1, const char* p2, char c2) noexcept {
+#ifdef __SSE2__
+  const __m128i n1 = _mm_set1_epi8(c1), n2 = _mm_set1_epi8(c2);
+  auto part = [&](int i) {
+    __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p1 + 16 * i)), n1);
+    __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p2 + 16 * i)), n2);
+    return _mm_and_si128(a, b);
+  };
+  const __m128i r0 = part(0), r1 = part(1), r2 = part(2), r3 = part(3);
+  if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(r0, r1), _mm_or_si128(r2, r3))) == 0) return 0;
+  auto bits = [](__m128i r) { return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(r))); };
+  return bits(r0) | bits(r1) << 16 | bits(r2) << 32 | bits(r3) << 48;
+#else
+  return byte_mask64(p1, c1) & byte_mask64(p2, c2);
+#endif
+}
+
 // The bits of a mask below n (0 to 64).
 inline std::uint64_t low_bits(std::size_t n) noexcept { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
 

@@ -1,8 +1,9 @@
 #pragma once
 // ggrep's matcher: finds the lines of a buffer that match, the way GNU grep and ripgrep do.
 // The whole buffer (many lines) is searched at once — for the pattern's required literal
-// with memmem when it has one (literal.hpp), else with RE2 itself — and only the line around
-// a candidate is confirmed with RE2. RE2 runs in linear time, so no pattern and no line can
+// when it has one (literal.hpp), else with RE2 itself — and only the line around a candidate
+// is confirmed with RE2. The literal is found by two of its rarest bytes at their distance,
+// 64 positions at a time (byte_mask.hpp; ripgrep's "packed pair"), and then compared. RE2 runs in linear time, so no pattern and no line can
 // make a search hang, and no match ever crosses a newline (RE2's never_nl).
 //
 //   libpipe::Matcher m({.patterns = {R"(ply-.*\.gz)"}});
@@ -48,6 +49,14 @@ class Matcher {
   // The next non-empty match in line at or after `from` (for -o and --color).
   bool next_match(std::string_view line, std::size_t from, std::size_t& begin, std::size_t& end) const;
 
+  // Picks the two bytes of the literal searched for by how rarely they occur together in a
+  // sample of the input (its first block), instead of by a table of common bytes: for "ply-"
+  // in a log that holds "/ply/" on many lines, "y-" is rarer than "p?y". Optional.
+  void tune(std::string_view sample);
+
+  // Where the literal next occurs in [base + from, base + size), or size when nowhere.
+  std::size_t find_literal(const char* base, std::size_t size, std::size_t from) const noexcept;
+
   // The literal that candidates are searched for (empty: none).
   const std::string& literal() const noexcept { return literal_; }
 
@@ -55,6 +64,8 @@ class Matcher {
   std::unique_ptr<re2::RE2> re_;
   std::string literal_;
   std::size_t rare_ = 0;           // the literal's rarest byte, searched for with memchr
+  std::size_t rare2_ = 0;          // the rarest at another position (rare_ again: one byte)
+  bool tuned_ = false;
   bool literal_is_match_ = false;  // finding the literal is finding a match
   int groups_ = 0;                 // submatch holding the match proper (1 with -w)
 };
