@@ -122,8 +122,19 @@ std::string_view FdSource::lend() {
   ::madvise(p, len, MADV_SEQUENTIAL);
   map_ = p;
   map_len_ = len;
+  lent_from_ = static_cast<std::size_t>(pos - start);
   guard_slot_ = slot;
   return {static_cast<const char*>(p) + (pos - start), static_cast<std::size_t>(st.st_size - pos)};
+}
+
+void FdSource::release_lent(std::size_t n) {
+  if (map_ == nullptr) return;
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t upto = std::min(lent_from_ + n, map_len_) / page * page;
+  if (upto > released_) {
+    ::madvise(static_cast<char*>(map_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
+  }
 }
 
 void FdSource::check_lent() const {

@@ -16,7 +16,16 @@ LineReader::LineReader(ByteSource& source, std::size_t block, Lend lend)
   }
 }
 
+void LineReader::release_lent() {
+  constexpr std::size_t every = std::size_t{16} << 20;
+  if (lent_pos_ - lent_released_ >= every) {
+    source_.release_lent(lent_pos_);  // what was handed out is done with: views last one call
+    lent_released_ = lent_pos_;
+  }
+}
+
 bool LineReader::lend_lines(std::string_view& lines) {
+  release_lent();
   const std::size_t safe = lent_safe_end();
   if (lent_pos_ >= safe) return false;
   const char* base = lent_.data();
@@ -84,6 +93,7 @@ bool LineReader::refill() {
 bool LineReader::next(std::string_view& line) {
   if (lending_) {
     source_.check_lent();
+    release_lent();
     const std::size_t safe = lent_safe_end();
     if (lent_pos_ < safe && !stop_requested()) {
       const char* base = lent_.data();

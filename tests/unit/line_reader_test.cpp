@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -308,4 +310,36 @@ TEST(LineReaderInPlace, AFileThatShrinksUnderTheMappingIsAnErrorNotACrash) {
     EXPECT_EQ(e.reason(), "file shrank while being read");
     EXPECT_EQ(e.where(), file.path);
   }
+}
+
+namespace {
+
+std::size_t resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  unsigned long size = 0, resident = 0;
+  if (f != nullptr) {
+    if (std::fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+TEST(LineReaderInPlace, WhatWasReadIsGivenBackSoTheResidentSizeStaysSmall) {
+  std::string data = varied_lines(std::size_t{96} << 20);
+  TempFile file(data);
+  data.clear();
+  data.shrink_to_fit();
+  auto src = libpipe::open_input(file.path);
+  LineReader reader(*src, LineReader::default_block, LineReader::Lend::in_place);
+  const std::size_t before = resident_bytes();
+  std::size_t most = before, total = 0;
+  std::string_view lines;
+  while (reader.next_lines(lines)) {
+    for (std::size_t i = 0; i < lines.size(); i += 4096) total += static_cast<unsigned char>(lines[i]);
+    most = std::max(most, resident_bytes());
+  }
+  EXPECT_GT(total, 0u);
+  EXPECT_LT(most - before, std::size_t{48} << 20) << "96 MB read in place stayed resident";
 }

@@ -34,6 +34,10 @@ class ByteSource {
   // Throws Error when lent bytes were lost since they were lent: the file shrank under the
   // mapping, and the bytes past its new end read as zeros instead of killing the process.
   virtual void check_lent() const {}
+  // The reader is done with the first n lent bytes: their pages may leave the process's
+  // memory (they stay in the page cache), so reading a large file in place never shows as a
+  // large resident size.
+  virtual void release_lent(std::size_t /*n*/) {}
 };
 
 // Reads a file descriptor. A pipe is enlarged (pipe_size.hpp). When the next read would
@@ -52,6 +56,7 @@ class FdSource : public ByteSource {
   // min_lend bytes are read as usual: a mapping costs more than it saves there).
   std::string_view lend() override;
   void check_lent() const override;
+  void release_lent(std::size_t n) override;
   static constexpr std::size_t min_lend = std::size_t{1} << 20;
   int fd() const noexcept { return fd_; }
   // A regular file reads without ever blocking (and can be mapped or seeked).
@@ -74,6 +79,8 @@ class FdSource : public ByteSource {
   Output* flush_before_wait_;
   void* map_ = nullptr;  // what lend() mapped: map_len_ bytes, page-aligned
   std::size_t map_len_ = 0;
+  std::size_t lent_from_ = 0;  // where the lent view starts in the mapping
+  std::size_t released_ = 0;   // [0, released_) of the mapping was given back
   int guard_slot_ = -1;  // its slot in the SIGBUS guard
   WaitHook wait_hook_;
 };

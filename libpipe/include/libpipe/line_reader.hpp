@@ -63,6 +63,8 @@ class LineReader {
   bool lend_lines(std::string_view& lines);
   // Where lent lines must end for their padding to lie inside the lent bytes.
   std::size_t lent_safe_end() const noexcept { return lent_.size() > padding ? lent_.size() - padding : 0; }
+  // Gives back the lent bytes handed out before the last call, every few MB.
+  void release_lent();
   // Stops lending: the lent bytes not handed out yet go into the buffer.
   void end_lending();
 
@@ -77,6 +79,7 @@ class LineReader {
   std::uint64_t line_number_ = 0;
   std::string_view lent_;     // the bytes the source lent; [lent_pos_, end) not handed out
   std::size_t lent_pos_ = 0;
+  std::size_t lent_released_ = 0;  // [0, lent_released_) given back (ByteSource::release_lent)
   bool lending_ = false;
 };
 
