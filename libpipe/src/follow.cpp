@@ -95,6 +95,7 @@ struct OpenFile {
   std::uint64_t head_len = 0;   // the first head_len bytes hash to head_hash
   std::uint64_t head_hash = fnv1a({});
   bool at_eof = false;          // the last read found nothing more
+  bool drained = false;         // the last read took all there was (at_eof, or a short read)
   bool ended = false;           // a stream (pipe, standard input) reached its end
   Clock::time_point last_data = Clock::now();
   int wd = -1;
@@ -458,7 +459,7 @@ bool Follower::pump(Followed& f, OpenFile& of) {
     // (--once reads a stream to its end.)
     pollfd p{of.handle.fd, POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) {
-      of.at_eof = true;
+      of.at_eof = of.drained = true;
       return false;
     }
   }
@@ -467,14 +468,14 @@ bool Follower::pump(Followed& f, OpenFile& of) {
     got = ::read(of.handle.fd, buf_.get(), block);
   } while (got < 0 && errno == EINTR && !stop_requested());
   if (got < 0) {
-    of.at_eof = true;
+    of.at_eof = of.drained = true;
     if (errno == EAGAIN || errno == EINTR) return false;
     report(f, system_error(f.name, errno));
     of.ended = true;
     return false;
   }
   if (got == 0) {
-    of.at_eof = true;
+    of.at_eof = of.drained = true;
     if (!of.regular) {
       of.ended = true;
       f.finished = f.current && &*f.current == &of;
@@ -482,6 +483,7 @@ bool Follower::pump(Followed& f, OpenFile& of) {
     return false;
   }
   of.at_eof = false;
+  of.drained = static_cast<std::size_t>(got) < block;
   of.pos += static_cast<std::uint64_t>(got);
   of.last_data = Clock::now();
   last_output_ = of.last_data;
@@ -697,14 +699,17 @@ int Follower::run() {
     wait_and_listen(now);
   }
 
-  // The end: partial lines of files done with go out with a newline; with a state file the
-  // live file's unfinished line is left for the next run, which will read it whole.
+  // The end: the unfinished last line of a file read to its end goes out with a newline;
+  // with a state file it is left for the next run, which will read it whole. A stop signal
+  // may cut reading short with the rest of that line still unread: such a fragment is not
+  // a line and is dropped, so the output never ends on half a line.
   bool keep_partial = !opt_.state_path.empty();
   for (auto& f : files_) {
-    if (!keep_partial) {
-      for (auto& d : f.draining) finish_partial(f, d);
-      if (f.current) finish_partial(f, *f.current);
+    if (keep_partial) continue;
+    for (auto& d : f.draining) {
+      if (d.drained) finish_partial(f, d);
     }
+    if (f.current && f.current->drained) finish_partial(f, *f.current);
   }
   out_.flush();
   checkpoint(true);
