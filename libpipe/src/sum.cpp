@@ -122,6 +122,8 @@ void Summary::add(const Number& n) {
   has_inexact_ = true;
 }
 
+bool Summary::overflowed() const noexcept { return has_inexact_ && !std::isfinite(inexact_sum_); }
+
 Number Summary::sum() const {
   const auto unit = static_cast<int128>(fraction_unit);
   int128 integer = int_sum_ + frac_sum_ / unit;
@@ -140,7 +142,11 @@ Number Summary::sum() const {
   r.scale = scale_;
   long double exact = static_cast<long double>(r.integer) + static_cast<long double>(r.fraction) / 1e18L;
   r.approx = static_cast<double>(r.negative ? -exact : exact);
-  if (has_inexact_) {
+  if (has_inexact_ && !std::isfinite(inexact_sum_)) {
+    // The total left the range of a double: infinity, not the compensation's NaN.
+    r.exact = false;
+    r.approx = inexact_sum_;
+  } else if (has_inexact_) {
     r.exact = false;
     // One more compensated step adds the exact part to the inexact ones.
     double s = inexact_sum_, c = inexact_comp_, x = r.approx;
@@ -348,6 +354,9 @@ class Totaller {
         diag.note(msg);
       }
     }
+    if (sum_.overflowed()) {
+      diag.error("the total is beyond the range of a double (about 1.8e308), and printed as inf");
+    }
     if (!opt_.field.empty() && records_ > 0 && missing_ == records_) {
       diag.note(fmt::format("no record has a field '{}'", opt_.field));
     }
@@ -409,6 +418,11 @@ class Totaller {
     Number n;
     if (!parse_number(v, n)) {
       skipped_.note(input, number, quoted(v) + " is not a number");
+      return;
+    }
+    // 1e999, or 400 digits: no double holds it, and as infinity it would poison the total.
+    if (!std::isfinite(n.approx)) {
+      skipped_.note(input, number, quoted(v) + " is out of range");
       return;
     }
     if (n.exact && n.scale == 0 && n.integer <= INT64_MAX) {

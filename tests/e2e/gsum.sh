@@ -108,6 +108,38 @@ expect_eq "a 10 MB line" "11" "$(gsum huge)"
 printf '1\n2' > no-newline
 expect_eq "a last line without newline counts" "3" "$(gsum no-newline)"
 
+# Hostile numbers (issue 8): huge, negative, and not numbers at all.
+expect_eq "huge integers that cancel: exactly 0" "0.5" \
+  "$(printf '%s\n' 99999999999999999999999999999999999999 -99999999999999999999999999999999999999 0.5 | gsum)"
+expect_eq "a thousand of the largest 64-bit integer, exactly" \
+  "$(python3 -c 'print(1000 * (2**63 - 1))')" "$(yes 9223372036854775807 | head -1000 | gsum)"
+expect_eq "a thousand of the smallest, exactly" \
+  "$(python3 -c 'print(-1000 * 2**63)')" "$(yes -- -9223372036854775808 | head -1000 | gsum)"
+expect_eq "--min and --max of huge negative and positive values" \
+  "-99999999999999999999999999999999999999 99999999999999999999999999999999999999" \
+  "$(printf '%s\n' 5 -99999999999999999999999999999999999999 99999999999999999999999999999999999999 | gsum --min --max)"
+printf '%s\n' nan NaN inf -inf Infinity 0x1A 1_000 1,5 --5 +-5 . e5 5e 1e+ '−5' '5 apples' 7 >notnumbers
+expect_status 0 gsum -d '|' notnumbers
+expect_eq "nan, inf, hex, separators, lone signs and dots are not numbers: only 7 counts" "7" "$(cat out)"
+expect_eq "... skipped and counted in one line" \
+  "gsum: 16 values skipped; the first: notnumbers: line 1: 'nan' is not a number" "$(cat err)"
+# Beyond a double (about 1.8e308): such a value is skipped as out of range, and a total that
+# leaves the range prints as inf with status 1, never as nan.
+printf '1e999\n-1e999\n%s\n5\n' "1$(printf '0%.0s' {1..400})" >outofrange
+expect_status 0 gsum outofrange
+expect_eq "values beyond a double are skipped" "5" "$(cat out)"
+expect_eq "... as out of range" "gsum: 3 values skipped; the first: outofrange: line 1: '1e999' is out of range" "$(cat err)"
+expect_status 1 gsum --stats <<<$'1e308\n1e308\n-1'
+expect_eq "a total beyond a double is inf, its mean too" \
+  "$(printf 'sum inf\ncount 3\nmin -1\nmax 100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\nmean inf')" "$(cat out)"
+expect_eq "... reported, status 1" \
+  "gsum: the total is beyond the range of a double (about 1.8e308), and printed as inf" "$(cat err)"
+expect_status 1 gsum --running <<<$'-1e308\n-1e308'
+expect_eq "a running total that leaves the range is -inf" "-100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000
+-inf" "$(cat out)"
+expect_status 0 gsum -f n <<<$'{"n":1e999}\n{"n":"12"}\n{"n":-3}\n{"n":true}\n{"n":[1]}\n{"n":null}'
+expect_eq "records: a numeric string counts; huge, boolean and array do not" "9" "$(cat out)"
+
 # Files that cannot be read: named, the rest still totalled, status 1.
 expect_status 1 gsum cols nonexistent cols
 expect_eq "the readable files are totalled" "120" "$(cat out)"

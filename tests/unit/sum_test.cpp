@@ -73,6 +73,16 @@ TEST(Summary, BeyondExactnessIsCompensated) {
   EXPECT_EQ(total(s), "0.1");  // naive summation gives 0
 }
 
+TEST(Summary, ATotalBeyondADoubleIsInfinityNotNaN) {
+  // The compensation term of an infinite sum is NaN (inf - inf): the total must not be.
+  libpipe::Summary s = summary_of({"1e308", "1e308", "-1"});
+  EXPECT_TRUE(s.overflowed());
+  EXPECT_EQ(total(s), "inf");
+  libpipe::Summary n = summary_of({"-1e308", "-1e308"});
+  EXPECT_EQ(total(n), "-inf");
+  EXPECT_FALSE(summary_of({"1e308", "-1e308", "1e308"}).overflowed());
+}
+
 TEST(Summary, CountMinMaxMean) {
   libpipe::Summary s = summary_of({"3", "-2.5", "10"});
   s.add(std::int64_t{-7});
@@ -178,6 +188,19 @@ TEST(RunGsum, StrictRunningAndStats) {
   some.count = some.max = true;
   EXPECT_EQ(gsum(some, "4\n1\n", msgs), "2 4\n");
   EXPECT_TRUE(msgs.empty());
+}
+
+TEST(RunGsum, ValuesBeyondADoubleAreSkippedAsOutOfRange) {
+  std::vector<std::string> msgs;
+  int status = 0;
+  EXPECT_EQ(gsum({}, "1e999\n-1e999\n5\n", msgs, &status), "5\n");
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(msgs, std::vector<std::string>{"gsum: 2 values skipped; the first: IN: line 1: '1e999' is out of range"});
+  msgs.clear();
+  EXPECT_EQ(gsum({}, "1e308\n1e308\n", msgs, &status), "inf\n");
+  EXPECT_EQ(status, 1);
+  EXPECT_EQ(msgs, std::vector<std::string>{
+                      "gsum: the total is beyond the range of a double (about 1.8e308), and printed as inf"});
 }
 
 TEST(RunGsum, Records) {

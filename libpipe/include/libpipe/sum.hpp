@@ -40,6 +40,9 @@ class Summary {
   void add(const Number& n);
 
   std::uint64_t count() const noexcept { return int_count_ + count_; }
+  // True when the total left the range of a double (each value was within it): the sum
+  // is then infinite, printed "inf" or "-inf".
+  bool overflowed() const noexcept;
   // The total (0 when nothing was added).
   Number sum() const;
   // The smallest and largest value, as written (scale kept); nullopt when nothing was added.
