@@ -292,6 +292,9 @@ const struct stat* Walker::stat() {
   if (rc != 0) {
     report(path_, errno);
     stat_failed_ = true;
+    // Entering it would fail the same way (a parent we may read but not search, or an
+    // entry gone) and report it a second time.
+    descend_ = false;
     return nullptr;
   }
   have_stat_ = true;

@@ -188,6 +188,39 @@ expect_eq "-L: a broken link is type l, not an error" "links/broken" "$(gfind -L
 ln -s self links/real/self
 expect_eq "-L: a link to itself is a broken link" "links/real/self" "$(gfind -L -t l 'self' links/real 2>/dev/null)"
 rm links/real/self
+# Loops of every shape under -L, never endless: two directories linking to each other, a
+# link to its own directory, and two links pointing at each other (a loop that never reaches
+# a directory: like a link to itself, a broken link, not an error).
+mkdir -p loops/d1 loops/d2
+touch loops/d1/f loops/d2/g
+ln -s ../d2 loops/d1/to2
+ln -s ../d1 loops/d2/to1
+ln -s . loops/dot
+ln -s ping loops/pong
+ln -s pong loops/ping
+expect_status 1 timeout 60 gfind -L '*' loops
+expect_eq "-L through a cycle of two directories: each entered once from each side" \
+  "loops/d1
+loops/d1/f
+loops/d1/to2
+loops/d1/to2/g
+loops/d1/to2/to1
+loops/d2
+loops/d2/g
+loops/d2/to1
+loops/d2/to1/f
+loops/d2/to1/to2
+loops/dot
+loops/ping
+loops/pong" "$(cat out)"
+expect_eq "-L: each looping link reported once" \
+  "gfind: loops/d1/to2/to1: symlink loop: leads back to loops/d1, not entered
+gfind: loops/d2/to1/to2: symlink loop: leads back to loops/d2, not entered
+gfind: loops/dot: symlink loop: leads back to loops, not entered" "$(cat err)"
+expect_status 0 gfind -L -t l '*' loops/ping
+expect_eq "-L: a root that is a loop of links is a broken link" "loops/ping" "$(cat out)"
+expect_status 0 gfind '*' loops
+expect_eq "without -L no loop is entered, nothing reported" "9" "$(wc -l <out)"
 expect_eq "a root that is a link is followed" "links/link/sub" "$(gfind sub links/link)"
 
 # --- problems ---------------------------------------------------------------------------
@@ -220,6 +253,27 @@ ok/y" "$(cat out)"
   expect_status 1 "${unprivileged[@]}" --sort mtime --json '*' locked ok
   expect_eq "unreadable, with --sort mtime --json" "2" "$(wc -l <out | tr -d ' ')"
   chmod 755 locked/secret
+  # Half-open directories: readable but not searchable (r--: the names are there, but nothing
+  # under them can be stat'ed or entered), searchable but not readable (--x), and closed roots.
+  mkdir -p half/sub blind/sub shut
+  touch half/f half/sub/g blind/f
+  chmod 644 half && chmod 311 blind && chmod 000 shut
+  expect_status 1 "${unprivileged[@]}" '*' half blind shut ok
+  expect_eq "r-- directory: its names are listed, nothing below; --x and 000 roots: nothing" \
+    "half/f
+half/sub
+ok/y" "$(cat out)"
+  expect_eq "each closed door reported once, in walk order" "gfind: half/sub: Permission denied
+gfind: blind: Permission denied
+gfind: shut: Permission denied" "$(cat err)"
+  expect_status 1 "${unprivileged[@]}" --json '*' half ok
+  expect_eq "r-- directory with --json: names that cannot be stat'ed are reported, not guessed" \
+    '{"path":"ok/y","type":"file"' "$(cut -d, -f1-2 out)"
+  expect_eq "... once each (not again when it cannot be entered)" "gfind: half/f: Permission denied
+gfind: half/sub: Permission denied" "$(cat err)"
+  expect_status 1 "${unprivileged[@]}" -L --sort mtime '*' half ok
+  expect_eq "r-- directory with -L --sort mtime" "ok/y" "$(cat out)"
+  chmod 755 half blind shut
 fi
 
 # Entries vanishing mid-walk: a churner creates and removes files and directories while

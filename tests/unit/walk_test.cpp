@@ -288,6 +288,27 @@ TEST(Walker, EntriesThatVanishAreReportedAndSkipped) {
   EXPECT_EQ(w.errors, (Lines{"/d/b: No such file or directory", "/d/sub: No such file or directory"}));
 }
 
+TEST(Walker, ADirectoryThatCannotBeStatedIsNotEnteredNorReportedTwice) {
+  TempTree t;
+  t.file("d/sub/c");
+  t.file("d/z");
+  Walked w;
+  libpipe::WalkOptions opt;
+  opt.on_error = [&](const libpipe::Error& e) {
+    w.errors.push_back(std::string(e.where()).substr(t.root().size()) + ": " + e.reason());
+  };
+  libpipe::Walker walker(t.root(), opt);
+  while (const libpipe::WalkEntry* e = walker.next()) {
+    w.lines.push_back(std::string(e->relative()));
+    if (e->relative() == "d/sub") {
+      fs::remove_all(t.at("d/sub"));
+      EXPECT_EQ(walker.stat(), nullptr);  // reported here; entering it would report again
+    }
+  }
+  EXPECT_EQ(w.lines, (Lines{"", "d", "d/sub", "d/z"}));
+  EXPECT_EQ(w.errors, (Lines{"/d/sub: No such file or directory"}));
+}
+
 TEST(Walker, StatIsFetchedOnDemandAndCached) {
   TempTree t;
   t.file("f", "hello");
