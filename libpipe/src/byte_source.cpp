@@ -86,6 +86,7 @@ FdSource::FdSource(int fd, std::string name, bool owns_fd, Output* flush_before_
   struct stat st;
   if (fstat(fd_, &st) == 0) {
     regular_ = S_ISREG(st.st_mode);
+    if (regular_) size_at_open_ = static_cast<std::uint64_t>(st.st_size);
     if (S_ISFIFO(st.st_mode)) enlarge_pipe(fd_);
   }
   if (regular_) posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -158,6 +159,7 @@ std::size_t FdSource::read(char* buf, std::size_t n) {
   for (;;) {
     if (stop_requested()) return 0;
     ssize_t got = ::read(fd_, buf, n);
+    if (got == 0 && size_at_open_ > 0) check_not_truncated();
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;
     if (errno == EAGAIN) {  // a non-blocking descriptor inherited from the shell
@@ -166,6 +168,16 @@ std::size_t FdSource::read(char* buf, std::size_t n) {
       continue;
     }
     throw system_error(name_, errno);
+  }
+}
+
+// At the end of a regular file: when the file is now shorter than the offset we read to, it
+// was truncated under us (a copytruncate rotation, `: > log`) and the end we saw is not its.
+void FdSource::check_not_truncated() const {
+  struct stat st;
+  off_t at = ::lseek(fd_, 0, SEEK_CUR);
+  if (at > 0 && ::fstat(fd_, &st) == 0 && st.st_size < at) {
+    throw Error(name_, "file truncated while being read");
   }
 }
 

@@ -144,6 +144,28 @@ TEST(FdSource, CallsTheWaitHookWhileTheInputIsQuiet) {
   close(in[1]);
 }
 
+TEST(FdSource, AFileTruncatedWhileReadIsAnErrorNotAnEnd) {
+  auto path = temp_file(std::string(100000, 'x'));
+  auto src = libpipe::open_input(path);
+  char buf[4096];
+  ASSERT_EQ(src->read(buf, sizeof buf), sizeof buf);
+  ASSERT_EQ(truncate(path.c_str(), 100), 0);
+  try {
+    while (src->read(buf, sizeof buf) > 0) {
+    }
+    FAIL() << "the truncation went unnoticed";
+  } catch (const libpipe::Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": file truncated while being read");
+  }
+  unlink(path.c_str());
+}
+
+TEST(FdSource, AFileThatSaysItIsEmptyIsReadToItsEnd) {
+  // /proc files have size 0 and content: not a truncation.
+  auto src = libpipe::open_input("/proc/self/status");
+  EXPECT_NE(read_all(*src).find("Name:"), std::string::npos);
+}
+
 TEST(MemorySource, HandsOutItsBytes) {
   libpipe::MemorySource src("abcdefghij", "mem", 3);
   EXPECT_EQ(read_all(src), "abcdefghij");

@@ -43,6 +43,9 @@ class ByteSource {
 // Reads a file descriptor. A pipe is enlarged (pipe_size.hpp). When the next read would
 // block, the given Output is flushed first, so a slow producer upstream never holds back
 // what this stage has already produced. A stop signal (signals.hpp) ends the input.
+// A regular file that shrinks below what was read of it (truncated while being read) ends
+// with Error(name, "file truncated while being read") instead of a quiet end: its last
+// line was cut, and the reader must not pass it on as whole.
 class FdSource : public ByteSource {
  public:
   FdSource(int fd, std::string name, bool owns_fd, Output* flush_before_wait = nullptr);
@@ -72,10 +75,14 @@ class FdSource : public ByteSource {
   void wait_hook(WaitHook hook) { wait_hook_ = std::move(hook); }
 
  private:
+  void check_not_truncated() const;
+
   int fd_;
   std::string name_;
   bool owns_fd_;
   bool regular_ = false;
+  // Its size when opened: /proc files say 0 and cannot be checked for truncation.
+  std::uint64_t size_at_open_ = 0;
   Output* flush_before_wait_;
   void* map_ = nullptr;  // what lend() mapped: map_len_ bytes, page-aligned
   std::size_t map_len_ = 0;
