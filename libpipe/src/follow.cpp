@@ -389,6 +389,9 @@ void Follower::truncated(Followed& f) {
   // copytruncate copies the file, then empties it: what was written after our last read is
   // in the copy beside it. Read it from there, so nothing is lost.
   FileRecord rec{of.dev, of.ino, of.pos, of.head_len, of.head_hash};
+  // Whether the held unfinished line is the file's real end, or only where our last read
+  // stopped (gtail behind on a long file): then the rest of that line was cut away.
+  bool read_to_end = of.drained;
   if (of.head_len > 0) {
     auto siblings = rotated_siblings(f.name);
     for (auto it = siblings.rbegin(); it != siblings.rend(); ++it) {  // the newest copy first
@@ -406,10 +409,15 @@ void Follower::truncated(Followed& f) {
         emit(f, of, buf_.get(), static_cast<std::size_t>(got));
         at += static_cast<std::uint64_t>(got);
       }
+      read_to_end = at == copy_size;
       break;
     }
   }
-  finish_partial(f, of);
+  if (read_to_end) {
+    finish_partial(f, of);
+  } else {
+    of.partial.clear();  // half a line: never passed on as a line
+  }
   of.pos = 0;
   of.head_len = 0;
   of.head_hash = fnv1a({});

@@ -317,6 +317,30 @@ printf 'r3\n' >>dr.log
 gtail --once --state drst dr.log >dr2
 expect_eq "the renamed file's late line and the new file's, once each" $'r1\nr2\nr-late\nr3' "$(cat dr1 dr2)"
 
+# Truncated while gtail is still behind on it (`: > log` with no copy beside it): the line the
+# truncation cut is not passed on as a line; the file is read again from its start.
+glogsim --lines 100000 --seed 25 >behind.ref
+cp behind.ref behind.log
+rm -f slow
+mkfifo slow
+gtail --once --from-start behind.log >slow 2>err &
+pid=$!
+exec 3<slow
+IFS= read -r first <&3
+truncate -s 100000 behind.log
+cat <&3 >rest
+exec 3<&-
+wait $pid
+expect_eq "truncated while behind: exit 0" "0" "$?"
+expect_eq "truncated while behind: reported" "gtail: behind.log: file truncated; reading it again from the start" "$(cat err)"
+{ printf '%s\n' "$first"; cat rest; } >out
+before=$(($(wc -c <out) - 100001))
+CHECKS=$((CHECKS + 1))
+cmp -s <(head -c "$before" out) <(head -c "$before" behind.ref) || fail "truncated while behind: the lines before are not the file's"
+expect_eq "truncated while behind: they end on a whole line" "" "$(head -c "$before" out | tail -c 1 | tr -d '\n')"
+expect_files_eq "truncated while behind: then the file again from its start" <(head -c 100000 behind.ref; echo) \
+  <(tail -c 100001 out)
+
 # Hostile bytes: binary junk, no newline at all, a line of 8 MB, pass through unchanged.
 { head -c 100000 /dev/urandom; printf '\n'; head -c 8000000 /dev/zero | tr '\0' x; printf '\nend\n'; } >junk
 gtail --once --from-start junk >out
