@@ -152,6 +152,17 @@ expect_eq "--json fields" '{"path":"times/old","type":"file","size":0,"mtime":"2
 expect_eq "--json is valid JSON" "6" "$(jq -c . records | wc -l | tr -d ' ')"
 printf 'x' >$'globs/bad\xff'
 expect_eq "--json stays valid with non-UTF-8 names (U+FFFD)" $'globs/bad\xef\xbf\xbd' "$(gfind --json 'bad*' globs | jq -r .path)"
+mkdir ctl
+for n in 'a\x01b' 'tab\there' 'nl\nx' 'esc\x1b[31m' 'q"\\' '\xc3\x28' '\xed\xa0\x80' '\x7f'; do
+  touch "ctl/$(printf "$n")"
+done
+expect_eq "--json: control characters, quotes and invalid UTF-8 in names give valid JSON" \
+  "['ctl/a\\x01b', 'ctl/esc\\x1b[31m', 'ctl/nl\\nx', 'ctl/q\"\\\\', 'ctl/tab\\there', 'ctl/\\x7f', 'ctl/\\ufffd(', 'ctl/\\ufffd']" \
+  "$(gfind --json '*' ctl | python3 -c 'import json, sys; print(ascii([json.loads(l)["path"] for l in sys.stdin]))')"
+expect_status 0 timeout 60 gfind --regex '^(a|a?)+$' ctl
+expect_empty "--regex '^(a|a?)+$': no name matches, and the walk ends" "$(cat out)"
+expect_status 2 gfind --regex '((a{30}){30}){30}' ctl
+expect_match "--regex: a repetition too large for RE2 is refused" "^gfind: regular expression '.*': invalid repetition size" "$(cat err)"
 expect_eq "--json and -0 do not mix" "2" "$(gfind --json -0 >/dev/null 2>&1; echo $?)"
 
 # --- symbolic links ---------------------------------------------------------------------

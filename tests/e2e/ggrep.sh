@@ -81,6 +81,14 @@ head -c 100000 /dev/zero | tr '\0' a > evil
 echo b >> evil
 expect_status 1 ggrep '(a+)+$' evil
 expect_status 0 ggrep -c '(a+)+b$' evil
+expect_status 1 timeout 60 ggrep -x '(a|aa)*c' evil
+expect_status 0 timeout 60 ggrep -c -i -w '(a*)*b' evil
+expect_eq "-c -i -w '(a*)*b'" "1" "$(cat out)"
+expect_status 1 timeout 60 ggrep -E '(x+x+)+y' <(head -c 200000 /dev/zero | tr '\0' x)
+expect_status 2 ggrep '((a{30}){30}){30}' evil
+expect_eq "a repetition too large is refused with RE2's reason" \
+  "ggrep: pattern '((a{30}){30}){30}': invalid repetition size: {30}" "$(cat err)"
+expect_empty "... before anything is read" "$(cat out)"
 
 # Colour: only when asked or on a terminal, with GNU grep's sequences.
 expect_eq "--color=always highlights as grep does" "$(grep --color=always robots log | head -3)" \

@@ -137,6 +137,21 @@ import json, sys
 for line in sys.stdin: json.loads(line)' 2>py.err
 expect_eq "every line printed is valid JSON" "0" "$?"
 
+# Catastrophic regular expressions (issue 8): RE2 runs them in linear time, so a 100 kB string
+# against the patterns that make backtracking engines hang is answered (the timeout only keeps
+# a failure from hanging the suite); patterns RE2 cannot take are refused before any input.
+python3 -c 'import json; print(json.dumps({"s": "a" * 100000 + "!"}))' >evil.jsonl
+expect_eq "~ '(a+)+\$' on 100 kB of a's: no match, and an answer" "0" \
+  "$(timeout 60 gquery -t "SELECT count(*) WHERE s ~ '(a+)+\$'" evil.jsonl)"
+expect_eq "!~ '(a|aa)*b'" "100001" "$(timeout 60 gquery -t "SELECT length(s) WHERE s !~ '(a|aa)*b'" evil.jsonl)"
+expect_eq "~ '^(a|a?)+\$' as the WHERE of a GROUP BY" "" \
+  "$(timeout 60 gquery -t "SELECT length(s), count(*) WHERE s ~ '^(a|a?)+\$' GROUP BY length(s)" evil.jsonl)"
+expect_status 2 gquery "SELECT count(*) WHERE s ~ '((a{30}){30}){30}'" evil.jsonl
+expect_match "a repetition too large for RE2 is a syntax error with its reason" \
+  "^gquery: syntax error at column 27: bad regular expression: invalid repetition size" "$(head -1 err)"
+expect_status 2 gquery "SELECT count(*) WHERE s ~ '(a)\\1'" evil.jsonl
+expect_match "a backreference is refused" "bad regular expression: invalid escape sequence" "$(head -1 err)"
+
 # Pipes: | head -1 ends quickly and silently with status 0; a full disk is status 2.
 for i in 1 2 3 4 5; do cat log.jsonl; done >big.jsonl
 gquery 'SELECT host, request' big.jsonl 2>head.err | head -1 >/dev/null
