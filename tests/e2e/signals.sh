@@ -15,6 +15,23 @@ wait_for() {
   return 1
 }
 
+# reading PID: PID catches SIGTERM (its handlers are in place) and sits blocked on its empty
+# input, so everything sent so far has been read.
+reading() {
+  local caught
+  caught=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+  [[ -n $caught ]] && (((16#$caught >> 14) & 1)) || return 1
+  [[ $(cat "/proc/$1/wchan" 2>/dev/null) == @(*pipe_read*|*poll*) ]]
+}
+wait_until() {  # wait_until COMMAND...: up to 60 s
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # --- While waiting for input: the input is a pipe held open; what was sent has come out
 # (a tool flushes before it waits), then SIGTERM. The tool must end at once, with exactly
 # the whole lines it read and their results, and drop the unfinished line it was holding.
@@ -22,14 +39,16 @@ wait_for() {
 term_waiting() {
   local name=$1 input=$2 text=$3
   shift 3
-  rm -f feed
+  rm -f feed out
   mkfifo feed
-  "$@" <feed >out 2>err &
+  "$@" >out 2>err <feed &
   local pid=$!
   exec 3>feed
   printf '%s' "$input" >&3
   CHECKS=$((CHECKS + 1))
   wait_for out "$text" || fail "$name: '$text' did not come out before SIGTERM"
+  CHECKS=$((CHECKS + 1))
+  wait_until reading $pid || fail "$name: not waiting for input"
   kill -TERM $pid 2>/dev/null || fail "$name: ended before SIGTERM (give it a longer output)"
   wait $pid
   STATUS=$?
@@ -46,12 +65,13 @@ expect_eq "ggrep: the lines read, not the unfinished one" "$(printf '%s\n%s' "$l
 term_waiting "gsum --running" "$input" "30" gsum --running
 expect_eq "gsum --running: the totals so far" $'10\n30' "$(cat out)"
 # gsum alone prints only at the end: it waits with nothing shown, so it is stopped blind.
-rm -f feed && mkfifo feed
-gsum <feed >out 2>err &
+rm -f feed out && mkfifo feed
+gsum >out 2>err <feed &
 pid=$!
 exec 3>feed
 printf '%s' "$input" >&3
-sleep 0.5
+CHECKS=$((CHECKS + 1))
+wait_until reading $pid || fail "gsum: not waiting for input"
 kill -TERM $pid
 wait $pid
 expect_eq "gsum: SIGTERM exits 0" "0" "$?"
