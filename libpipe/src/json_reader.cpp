@@ -314,14 +314,14 @@ class Extractor {
         if (auto e = value.get_object().get(obj)) return fail(e);
         v.kind = Kind::object;
         if (auto e = obj.raw_json().get(v.text)) return fail(e);
-        return true;
+        return well_formed_text(v.text);
       }
       case od::json_type::array: {
         od::array arr;
         if (auto e = value.get_array().get(arr)) return fail(e);
         v.kind = Kind::array;
         if (auto e = arr.raw_json().get(v.text)) return fail(e);
-        return true;
+        return well_formed_text(v.text);
       }
       case od::json_type::string:
         v.kind = Kind::string;
@@ -371,6 +371,70 @@ class Extractor {
   bool fail(simdjson::error_code e) {
     error_ = simdjson::error_message(e);
     return false;
+  }
+
+  // An object or array handed out as text is printed as it is (SELECT a, where a is an
+  // object), so all of it must be valid JSON: on-demand parsing skips what is not read
+  // without checking it. Rare (only named fields that hold objects or arrays), so a copy
+  // read again in full is cheap enough.
+  bool well_formed_text(std::string_view raw) {
+    NestedCopies::Copy& nested = copies_.next();
+    nested.text = simdjson::padded_string(raw);
+    od::document doc;
+    if (auto e = nested.parser.iterate(nested.text).get(doc)) return fail(e);
+    od::value root;
+    if (auto e = doc.get_value().get(root)) return fail(e);
+    if (!well_formed(root)) return false;
+    const char* rest = nullptr;
+    return doc.current_location().get(rest) != simdjson::SUCCESS || fail(simdjson::TAPE_ERROR);
+  }
+
+  bool well_formed(od::value value) {
+    od::json_type type;
+    if (auto e = value.type().get(type)) return fail(e);
+    switch (type) {
+      case od::json_type::object: {
+        od::object obj;
+        if (auto e = value.get_object().get(obj)) return fail(e);
+        for (auto field_result : obj) {
+          od::field field;
+          if (auto e = std::move(field_result).get(field)) return fail(e);
+          std::string_view key;
+          if (auto e = field.unescaped_key().get(key)) return fail(e);
+          if (!well_formed(field.value())) return false;
+        }
+        return true;
+      }
+      case od::json_type::array: {
+        od::array arr;
+        if (auto e = value.get_array().get(arr)) return fail(e);
+        for (auto element : arr) {
+          od::value item;
+          if (auto e = element.get(item)) return fail(e);
+          if (!well_formed(item)) return false;
+        }
+        return true;
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        if (auto e = value.get_string().get(text)) return fail(e);
+        return true;
+      }
+      case od::json_type::boolean: {
+        bool b;
+        if (auto e = value.get_bool().get(b)) return fail(e);
+        return true;
+      }
+      case od::json_type::null:
+        return value.is_null() || fail(simdjson::INCORRECT_TYPE);
+      case od::json_type::number: {
+        double d;
+        if (!value.get_double().get(d)) return true;
+        // Integers beyond 64 bits are valid JSON too.
+        return is_integer_text(trim_token(value.raw_json_token())) || fail(simdjson::NUMBER_ERROR);
+      }
+    }
+    return fail(simdjson::INCORRECT_TYPE);
   }
 
   const KeyMatcher& keys_;

@@ -342,4 +342,22 @@ TEST(RecordReader, FastWalkAgreesWithOnDemandReader) {
   EXPECT_GT(checked, 3900);
   EXPECT_GT(malformed, 500);        // damage was seen…
   EXPECT_LT(malformed, checked - 1000);  // …and so were good records
+// An object or array wanted whole is printed as written, so all of it must be valid JSON,
+// however deep the damage (found by the json_reader fuzz target: `{"c"::17}` came out as is).
+TEST(RecordReader, ObjectsWantedWholeAreCheckedInFull) {
+  FieldSet fields;
+  auto b = fields.add(FieldPath::parse("b"));
+  libpipe::MemorySource src(
+      "{\"b\":{\"c\"::17}}\n"
+      "{\"b\":[1,{\"x\":tru}]}\n"
+      "{\"b\":{\"c\":[1,2,]}}\n"
+      "{\"b\":{\"c\":\"\\q\"}}\n"
+      "{\"b\":{\"c\":01}}\n"
+      "{\"b\":{\"c\":[1,{\"d\":123456789012345678901234567890}],\"e\":null}}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(r.next(), libpipe::RecordReader::malformed) << "line " << i + 1;
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(b).kind, Kind::object);
+  EXPECT_EQ(r.value(b).text, "{\"c\":[1,{\"d\":123456789012345678901234567890}],\"e\":null}");
 }
