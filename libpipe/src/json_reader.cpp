@@ -288,7 +288,7 @@ class Extractor {
     JsonValue& v = values_[n.slot];
     v.kind = Kind::object;
     v.text = raw;
-    return walk_copy(raw, node);
+    return well_formed_text(raw) && walk_copy(raw, node);
   }
 
   bool walk_copy(std::string_view raw, int node) {

@@ -361,3 +361,16 @@ TEST(RecordReader, ObjectsWantedWholeAreCheckedInFull) {
   EXPECT_EQ(r.value(b).kind, Kind::object);
   EXPECT_EQ(r.value(b).text, "{\"c\":[1,{\"d\":123456789012345678901234567890}],\"e\":null}");
 }
+
+TEST(RecordReader, ObjectsWantedWholeAndInsideAreCheckedInFull) {
+  FieldSet fields;
+  auto a = fields.add(FieldPath::parse("a"));
+  auto ab = fields.add(FieldPath::parse("a.b"));
+  libpipe::MemorySource src("{\"a\":{\"b{\":\"c\":5}}\n{\"a\":{\"b\":5}}\n");
+  libpipe::LineReader lines(src);
+  libpipe::RecordReader r(lines, fields);
+  EXPECT_EQ(r.next(), libpipe::RecordReader::malformed);
+  ASSERT_EQ(r.next(), libpipe::RecordReader::ok) << r.error();
+  EXPECT_EQ(r.value(a).text, "{\"b\":5}");
+  EXPECT_EQ(r.value(ab).integer, 5);
+}
