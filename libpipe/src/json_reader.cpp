@@ -117,6 +117,32 @@ struct NestedCopies {
   }
 };
 
+// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
 bool is_integer_text(std::string_view s) {
   if (!s.empty() && s.front() == '-') s.remove_prefix(1);
   if (s.empty()) return false;
@@ -425,14 +451,14 @@ class Extractor {
         if (auto e = value.get_bool().get(b)) return fail(e);
         return true;
       }
-      case od::json_type::null:
-        return value.is_null() || fail(simdjson::INCORRECT_TYPE);
-      case od::json_type::number: {
-        double d;
-        if (!value.get_double().get(d)) return true;
-        // Integers beyond 64 bits are valid JSON too.
-        return is_integer_text(trim_token(value.raw_json_token())) || fail(simdjson::NUMBER_ERROR);
+      case od::json_type::null: {
+        bool null = false;
+        if (auto e = value.is_null().get(null)) return fail(e);
+        return null || fail(simdjson::INCORRECT_TYPE);
       }
+      case od::json_type::number:
+        // By JSON's grammar, not by whether it fits a double: integers beyond 64 bits are valid.
+        return is_json_number(trim_token(value.raw_json_token())) || fail(simdjson::NUMBER_ERROR);
     }
     return fail(simdjson::INCORRECT_TYPE);
   }

@@ -342,6 +342,8 @@ TEST(RecordReader, FastWalkAgreesWithOnDemandReader) {
   EXPECT_GT(checked, 3900);
   EXPECT_GT(malformed, 500);        // damage was seen…
   EXPECT_LT(malformed, checked - 1000);  // …and so were good records
+}
+
 // An object or array wanted whole is printed as written, so all of it must be valid JSON,
 // however deep the damage (found by the json_reader fuzz target: `{"c"::17}` came out as is).
 TEST(RecordReader, ObjectsWantedWholeAreCheckedInFull) {
