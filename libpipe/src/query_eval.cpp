@@ -408,8 +408,8 @@ int Compiler::add(Expression& x, const Expr& e) {
         case Literal::integer: n.constant = Value::integer(e.integer); break;
         case Literal::real: n.constant = Value::real(e.real); break;
         case Literal::string:
-          x.texts_.push_back(e.text);
-          n.constant = Value::string(x.texts_.back());
+          x.texts_->push_back(e.text);
+          n.constant = Value::string(x.texts_->back());
           break;
       }
       break;

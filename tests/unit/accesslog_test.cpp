@@ -128,7 +128,8 @@ TEST(AccessLog, JunkIsRejected) {
   EXPECT_EQ(record(""), "rejected");
   EXPECT_EQ(record("GET /index.html HTTP/1.0"), "rejected");
   EXPECT_EQ(record("[error] [client 10.0.0.1] File does not exist: /var/www/favicon.ico"), "rejected");
-  EXPECT_EQ(record(std::string("\x00\xff\x1b[2J \"\" [ ] -", 17)), "rejected");
+  static const char junk[] = "\x00\xff\x1b[2J \"\" [ ] -";
+  EXPECT_EQ(record(std::string(junk, sizeof junk - 1)), "rejected");
 }
 
 // Short integers are checked and copied eight bytes at a time on a padded line: every

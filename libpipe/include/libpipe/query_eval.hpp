@@ -88,7 +88,10 @@ class Expression {
   Value call(const Node& n, const Env& env) const;
 
   std::vector<Node> nodes_;
-  std::deque<std::string> texts_;  // string constants (stable addresses)
+  // String constants, at addresses that outlive the Expression's copies: std::vector copies
+  // an Expression when it grows (the deque's move may throw), and constants must not
+  // move with it.
+  std::shared_ptr<std::deque<std::string>> texts_ = std::make_shared<std::deque<std::string>>();
   int root_ = -1;
 };
 
