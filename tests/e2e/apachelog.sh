@@ -1,13 +1,6 @@
 # apachelog: access-log lines into records, for every format; hostile input gives valid JSON.
 source "$(dirname "$0")/lib.sh"
 
-# Every line of stdin is a JSON object (python3's parser is the referee).
-json_ok() { python3 -c 'import json, sys
-n = 0
-for line in sys.stdin.buffer:
-    assert isinstance(json.loads(line), dict); n += 1
-print(n)'; }
-
 glogsim --lines 5000 --seed 4 > combined.log
 glogsim --lines 5000 --seed 5 --format common > common.log
 

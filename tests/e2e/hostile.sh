@@ -4,13 +4,6 @@
 # gsum: odd numbers; gfind: loops and unreadable directories; signals.sh: SIGTERM).
 source "$(dirname "$0")/lib.sh"
 
-# Every line of stdin is a JSON object (python3's parser is the referee); prints the count.
-json_ok() { python3 -c 'import json, sys
-n = 0
-for line in sys.stdin.buffer:
-    assert isinstance(json.loads(line), dict); n += 1
-print(n)'; }
-
 # crashed STATUS: a status no tool gives on purpose (a signal, or an abort).
 crashed() { (($1 > 2)); }
 

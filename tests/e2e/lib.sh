@@ -79,3 +79,10 @@ pass() {
   echo "$TEST_NAME: $CHECKS checks passed"
   exit 0
 }
+
+# Every line of stdin is a JSON object (python3's parser is the referee); prints the count.
+json_ok() { python3 -c 'import json, sys
+n = 0
+for line in sys.stdin.buffer:
+    assert isinstance(json.loads(line), dict); n += 1
+print(n)'; }
