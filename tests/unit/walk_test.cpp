@@ -1,6 +1,7 @@
 #include "libpipe/walk.hpp"
 
 #include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -55,14 +57,19 @@ struct Walked {
   std::vector<std::string> errors;  // "relative-path: reason"
 };
 
-Walked walk(const TempTree& t, libpipe::WalkOptions opt = {}, const std::string& root = "") {
-  Walked w;
-  const std::string start = root.empty() ? t.root() : root;
-  opt.on_error = [&](const libpipe::Error& e) {
+// An on_error that keeps each error in w.errors as "relative-path: reason".
+std::function<void(const libpipe::Error&)> record_errors(const TempTree& t, Walked& w) {
+  return [&t, &w](const libpipe::Error& e) {
     std::string where = e.where();
     if (where.starts_with(t.root())) where = where.substr(t.root().size());
     w.errors.push_back(where + ": " + e.reason());
   };
+}
+
+Walked walk(const TempTree& t, libpipe::WalkOptions opt = {}, const std::string& root = "") {
+  Walked w;
+  const std::string start = root.empty() ? t.root() : root;
+  opt.on_error = record_errors(t, w);
   libpipe::Walker walker(start, opt);
   while (const libpipe::WalkEntry* e = walker.next()) {
     w.lines.push_back(std::string(e->relative()) + " " + std::string(libpipe::file_type_name(e->type)) + " " +
@@ -269,9 +276,7 @@ TEST(Walker, EntriesThatVanishAreReportedAndSkipped) {
   t.file("d/sub/c");
   Walked w;
   libpipe::WalkOptions opt;
-  opt.on_error = [&](const libpipe::Error& e) {
-    w.errors.push_back(std::string(e.where()).substr(t.root().size()) + ": " + e.reason());
-  };
+  opt.on_error = record_errors(t, w);
   libpipe::Walker walker(t.root(), opt);
   while (const libpipe::WalkEntry* e = walker.next()) {
     w.lines.push_back(std::string(e->relative()));
@@ -294,9 +299,7 @@ TEST(Walker, ADirectoryThatCannotBeStatedIsNotEnteredNorReportedTwice) {
   t.file("d/z");
   Walked w;
   libpipe::WalkOptions opt;
-  opt.on_error = [&](const libpipe::Error& e) {
-    w.errors.push_back(std::string(e.where()).substr(t.root().size()) + ": " + e.reason());
-  };
+  opt.on_error = record_errors(t, w);
   libpipe::Walker walker(t.root(), opt);
   while (const libpipe::WalkEntry* e = walker.next()) {
     w.lines.push_back(std::string(e->relative()));
