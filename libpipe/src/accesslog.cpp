@@ -75,13 +75,28 @@ inline bool same(const char* a, const char* b, std::size_t n) noexcept {
 
 // A request method: RFC 9110 tokens in practice are letters, '-' and '_'
 // (VERSION-CONTROL); anything else starts a request line that is not METHOD PATH PROTO.
+constexpr std::array<bool, 256> make_method_byte() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+  return t;
+}
+constexpr auto method_byte = make_method_byte();
+
 bool method_like(const char* p, std::size_t n) {
   if (n == 0 || n > 32) return false;
   for (std::size_t i = 0; i < n; ++i) {
-    char c = p[i];
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_')) return false;
+    if (!method_byte[static_cast<unsigned char>(p[i])]) return false;
   }
   return true;
+}
+
+// Whether 8 bytes at p are HTTP/1.1 or HTTP/1.0, the protocols of nearly every request.
+inline bool http1(const char* p) noexcept {
+  std::uint64_t x, v11, v10;
+  std::memcpy(&x, p, 8);
+  std::memcpy(&v11, "HTTP/1.1", 8);
+  std::memcpy(&v10, "HTTP/1.0", 8);
+  return x == v11 || x == v10;
 }
 
 // memrchr(p, ' ', n) for a request line, whose protocol is short: the last 16 bytes in
@@ -137,7 +152,7 @@ AccessLogParser::AccessLogParser(CompiledFormat format) : format_(std::move(form
   shape_ = shape_of(plans_, format_.anchor);
 }
 
-void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n, const char* floor) noexcept {
+[[gnu::always_inline]] inline void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n, const char* floor) noexcept {
   const char* space = padded_ ? find_char_padded(p, p + n, ' ') : find_char(p, p + n, ' ');
   if (space == nullptr || !method_like(p, static_cast<std::size_t>(space - p))) {
     set(column + 1, p, n);  // "-", a bare path, junk: all of it is the request
@@ -147,6 +162,12 @@ void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t
   set(column, p, m);
   const char* rest = space + 1;
   std::size_t r = n - m - 1;
+  // The usual end, " HTTP/1.1": its space is the last one, as last_space() would find.
+  if (r >= 9 && rest[r - 9] == ' ' && http1(rest + r - 8)) {
+    set(column + 1, rest, r - 9);
+    set(column + 2, rest + r - 8, 8);
+    return;
+  }
   const char* last = last_space(rest, r, floor);
   if (last != nullptr) {
     std::size_t at = static_cast<std::size_t>(last - rest);
@@ -257,6 +278,8 @@ bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
     put(7, referer, referer_end);
     put(8, referer_end + 3, end - 1);
   }
+  clf_begin_ = p;
+  clf_end_ = end;
   return true;
 }
 
@@ -317,7 +340,12 @@ bool AccessLogParser::parse(std::string_view line) {
   std::size_t n = line.size();
   if (n > 0 && p[n - 1] == '\r') --n;
   line_size_ = line.size();
+  clf_begin_ = nullptr;
   if (shape_ != Shape::general && parse_clf(p, n)) return true;
+  return parse_general(p, n);
+}
+
+bool AccessLogParser::parse_general(const char* p, std::size_t n) noexcept {
   std::size_t pos = 0;
   const std::size_t anchor = format_.anchor;
   for (std::size_t i = 0; i < plans_.size(); ++i) {
@@ -797,6 +825,84 @@ inline char* put_string(char* w, std::string_view raw, std::string& scratch, std
 }
 
 // A JSON number as written: 0.123, 12, 3.5 (not 01, .5, 1e3 or -).
+bool json_number_text(std::string_view s);
+
+// A field's value as JSON at w: numbers as numbers when they are ones (a byte count of
+// "-" is 0), anything else as a string.
+inline char* put_value(char* w, FieldType type, std::string_view raw, std::string& scratch, std::string& escaped,
+                       bool padded) {
+  switch (type) {
+    case FieldType::bytes:
+      if (raw.size() == 1 && raw[0] == '-') {
+        *w++ = '0';
+        return w;
+      }
+      [[fallthrough]];
+    case FieldType::integer:
+      if (char* end = padded ? put_short_integer(w, raw) : put_integer(w, raw)) return end;
+      break;
+    case FieldType::number:
+      if (json_number_text(raw)) {
+        std::memcpy(w, raw.data(), raw.size());
+        return w + raw.size();
+      }
+      break;
+    default: break;
+  }
+  return put_string(w, raw, scratch, escaped, padded);
+}
+
+// Whether the n bytes at p (16 more readable) hold nothing JSON must escape or a log
+// escape could start (controls, bytes of 0x80 and above, '\\') and exactly `quotes` quotes:
+// the ones around its quoted fields, so that no field holds one. One pass over the line
+// instead of a check per field. Lines of 4 KB and more are left to the check per field
+// (the per-lane quote counts would overflow).
+inline bool plain_line(const char* p, std::size_t n, unsigned quotes) noexcept {
+#ifdef __SSE2__
+  if (n >= 4096) return false;
+  const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  __m128i bad = _mm_setzero_si128(), count = _mm_setzero_si128();
+  std::size_t i = 0;
+  for (; n - i >= 16; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, backslash)));
+    count = _mm_sub_epi8(count, _mm_cmpeq_epi8(v, quote));  // a match is -1
+  }
+  if (i < n) {
+    // The line's last bytes; what follows them in the buffer does not count.
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m128i in_line = _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(n - i)), iota);
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    bad = _mm_or_si128(bad, _mm_and_si128(in_line, _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, backslash))));
+    count = _mm_sub_epi8(count, _mm_and_si128(in_line, _mm_cmpeq_epi8(v, quote)));
+  }
+  if (_mm_movemask_epi8(bad) != 0) return false;
+  __m128i sums = _mm_sad_epu8(count, _mm_setzero_si128());
+  unsigned total = static_cast<unsigned>(_mm_cvtsi128_si32(sums)) + static_cast<unsigned>(_mm_extract_epi16(sums, 4));
+  return total == quotes;
+#else
+  (void)p;
+  (void)n;
+  (void)quotes;
+  return false;
+#endif
+}
+
+// A plain field of a padded line at w, sixteen bytes at a time; the stores may run 15
+// bytes past it, into room max_size() keeps.
+inline char* copy_padded(char* w, const char* s, std::size_t n) noexcept {
+#ifdef __SSE2__
+  std::size_t i = 0;
+  do {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
+    i += 16;
+  } while (i < n);
+#else
+  std::memcpy(w, s, n);
+#endif
+  return w + n;
+}
+
 bool json_number_text(std::string_view s) {
   std::size_t i = 0;
   if (s.empty() || !is_digit(s[0])) return false;
@@ -832,6 +938,7 @@ AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions op
   if (options_.fields.empty()) {
     for (std::size_t i = 0; i < columns.size(); ++i) add(i, columns[i].key);
     if (with_time) add(AccessLogParser::npos, "time");
+    else if (options_.syntax == RecordSyntax::json) prepare_clf();
     return;
   }
   for (const auto& name : options_.fields) {
@@ -852,6 +959,24 @@ AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions op
     }
     add(found, name);
   }
+}
+
+void AccessLogWriter::prepare_clf() {
+  // parse_clf() runs only for Common and Combined, whose columns these are.
+  const std::size_t n = outputs_.size();
+  if (n != AccessLogParser::clf_columns && n != AccessLogParser::clf_columns - 2) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Output& o = outputs_[i];
+    std::string text = o.json_key.substr(i == 0 ? 1 : 0);  // no comma before the first
+    // Strings and the numbers of the general path: parse_clf() puts text in 0-6, 9-10.
+    bool number = i == 7 || i == 8;
+    if (number != (o.type == FieldType::integer || o.type == FieldType::bytes || o.type == FieldType::number)) return;
+    if (!number) text += '"';
+    if (text.size() > sizeof clf_key_[i].text) return;
+    std::memcpy(clf_key_[i].text, text.data(), text.size());
+    clf_key_[i].size = text.size();
+  }
+  clf_keys_ = n;
 }
 
 std::string AccessLogWriter::header() const {
@@ -880,7 +1005,9 @@ void AccessLogWriter::append(std::string& out) {
 }
 
 char* AccessLogWriter::write(char* w) {
-  if (options_.syntax == RecordSyntax::json) return write_json(w);
+  if (options_.syntax == RecordSyntax::json) {
+    return clf_keys_ != 0 && parser_.clf_begin_ != nullptr && parser_.padded_ ? write_clf(w) : write_json(w);
+  }
   scratch_.clear();
   std::string row;
   append_tsv(row);
@@ -926,30 +1053,56 @@ char* AccessLogWriter::write_json(char* w) {
     else std::memcpy(w, o.json_key.data() + skip, key_size);
     w += key_size;
     skip = 0;
-    const std::string_view raw(slot.data, slot.size);
-    switch (o.type) {
-      case FieldType::bytes:
-        if (raw.size() == 1 && raw[0] == '-') {
-          *w++ = '0';
-          continue;
-        }
-        [[fallthrough]];
-      case FieldType::integer:
-        if (char* end = padded ? put_short_integer(w, raw) : put_integer(w, raw)) {
-          w = end;
-          continue;
-        }
-        break;
-      case FieldType::number:
-        if (json_number_text(raw)) {
-          std::memcpy(w, raw.data(), raw.size());
-          w += raw.size();
-          continue;
-        }
-        break;
-      default: break;
+    w = put_value(w, o.type, std::string_view(slot.data, slot.size), scratch_, escaped_, padded);
+  }
+  *w++ = '}';
+  *w++ = '\n';
+  return w;
+}
+
+char* AccessLogWriter::write_clf(char* w) {
+  const AccessLogParser::Slot* const slots = parser_.slots_.data();
+  const std::uint64_t generation = parser_.generation_;
+  const char* const line = parser_.clf_begin_;
+  // Referer and agent: a Combined line, with its four quotes more.
+  const bool combined = clf_keys_ == AccessLogParser::clf_columns && slots[9].generation == generation;
+  if (!plain_line(line, static_cast<std::size_t>(parser_.clf_end_ - line), combined ? 6 : 2)) return write_json(w);
+  // Every field is plain: its bytes are its JSON text.
+  auto key = [&](std::size_t i) __attribute__((always_inline)) {
+    std::memcpy(w, clf_key_[i].text, 32);
+    w += clf_key_[i].size;
+  };
+  auto text = [&](std::size_t i) __attribute__((always_inline)) {
+    key(i);
+    w = copy_padded(w, slots[i].data, slots[i].size);
+    *w++ = '"';
+  };
+  auto value = [&](std::size_t i) __attribute__((always_inline)) {
+    key(i);
+    const std::string_view raw(slots[i].data, slots[i].size);
+    const FieldType type = outputs_[i].type;
+    // The usual status and byte count inline; the rest as write_json() writes it.
+    if (type == FieldType::bytes && raw.size() == 1 && raw[0] == '-') {
+      *w++ = '0';
+    } else if (char* end = type != FieldType::number ? put_short_integer(w, raw) : nullptr) {
+      w = end;
+    } else {
+      w = put_value(w, type, raw, scratch_, escaped_, true);
     }
-    w = put_string(w, raw, scratch_, escaped_, padded);
+  };
+  *w++ = '{';
+  text(0);  // host
+  text(1);  // ident
+  text(2);  // user
+  text(3);  // time
+  if (slots[4].generation == generation) text(4);  // method
+  text(5);  // request (always set)
+  if (slots[6].generation == generation) text(6);  // protocol
+  value(7);  // status
+  value(8);  // bytes
+  if (combined) {
+    text(9);   // referer
+    text(10);  // agent
   }
   *w++ = '}';
   *w++ = '\n';

@@ -343,7 +343,9 @@ TEST(AccessLog, GlogsimLinesParseBackToTheirFields) {
 
 // The hard-coded path for Common and Combined must give exactly the general parser's
 // records, whatever the line: glogsim logs with damaged lines, each line also cut short
-// and with a byte that ends or escapes fields put in somewhere.
+// and with a byte that ends or escapes fields put in somewhere. Its writer (padded lines:
+// the fields copied as they are when the line needs no escaping) is checked against the
+// general writer too: so the inserts include controls, invalid and valid UTF-8.
 TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
   std::vector<std::string> lines;
   for (auto format : {libpipe::LogFormat::common, libpipe::LogFormat::combined}) {
@@ -356,7 +358,8 @@ TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
       start = nl + 1;
     }
   }
-  const std::string specials = " \"\\[]-\r\t\x80?";
+  const std::vector<std::string> specials = {" ", "\"", "\\", "[", "]", "-", "\r", "\t", "\x80", "?", "\x01", "\x1f", "\x7f",
+                                             "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xed\xa0\x80", "\xc3", "\\x41", "\\\""};
   std::uint64_t state = 7;
   auto next = [&](std::uint64_t below) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -369,11 +372,19 @@ TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
     variants.push_back(line.substr(0, next(line.size())));
     for (int k = 0; k < 3; ++k) {
       std::string v = line;
-      v.insert(next(v.size() + 1), 1, specials[next(specials.size())]);
+      v.insert(next(v.size() + 1), specials[next(specials.size())]);
       variants.push_back(v);
     }
     variants.push_back(line + "\r");
     variants.push_back(line + " trailing");
+  }
+  // Long fields, around the 4 KB past which a line is checked field by field.
+  for (std::size_t size : {15, 16, 17, 31, 300, 4000, 4095, 4096, 5000}) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      std::string v = lines[k * 1500];
+      std::size_t path = v.find(" /");
+      if (path != std::string::npos) variants.push_back(v.insert(path + 2, std::string(size, 'a')));
+    }
   }
   for (const std::string format : {"", "common", "combined", R"(%h %l %u %t "%r" %>s %b)"}) {
     for (bool padded : {false, true}) {

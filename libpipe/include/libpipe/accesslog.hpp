@@ -86,6 +86,9 @@ class AccessLogParser {
     std::size_t size = 0;
     std::uint64_t generation = 0;
   };
+  // The columns parse_clf() gives, in the writer's order: Common's nine, then Combined's
+  // referer and agent.
+  static constexpr std::size_t clf_columns = 11;
   void set(std::size_t column, const char* data, std::size_t size) noexcept {
     slots_[column] = Slot{data, size, generation_};
   }
@@ -96,6 +99,8 @@ class AccessLogParser {
   enum class Shape { general, common, combined };
   static Shape shape_of(const std::vector<Plan>& plans, std::size_t anchor) noexcept;
   bool parse_clf(const char* p, std::size_t n) noexcept;
+  // Any format, step by step (kept out of parse(), which the usual lines only pass through).
+  [[gnu::noinline]] bool parse_general(const char* p, std::size_t n) noexcept;
   std::size_t field_end(const Plan& plan, std::size_t i, const char* p, std::size_t pos, std::size_t n) const noexcept;
 
   CompiledFormat format_;
@@ -104,6 +109,10 @@ class AccessLogParser {
   std::vector<Slot> slots_;
   std::uint64_t generation_ = 0;
   std::size_t line_size_ = 0;
+  // The last line, '\r' cut off, when parse_clf() took it (else clf_begin_ is null): the
+  // writer checks it once for bytes that need escaping instead of field by field.
+  const char* clf_begin_ = nullptr;
+  const char* clf_end_ = nullptr;
   std::size_t time_column_ = npos;
   Shape shape_ = Shape::general;
   bool padded_ = false;
@@ -168,6 +177,11 @@ class AccessLogWriter {
     char key_copy[33];     // the same, padded: a fixed 32-byte copy from key_copy + skip
   };
   char* write_json(char* w);
+  // write_json() for a line parse_clf() took, with every column in the format's order:
+  // the keys are copied as fixed blocks and, when the line holds no byte that needs
+  // escaping, the fields as they are.
+  char* write_clf(char* w);
+  void prepare_clf();
   char* write_json_time(char* w, const Output& o, std::size_t skip);
   void append_tsv(std::string& out);
   void append_tsv_value(std::string& out, const Column& column, std::string_view raw);
@@ -178,6 +192,15 @@ class AccessLogWriter {
   std::vector<Output> outputs_;
   std::vector<std::string> keys_;
   std::size_t fixed_size_ = 0;
+  // write_clf(): a key (`,"host":"`, the opening quote of a string value with it) in a
+  // 32-byte block, for each column parse_clf() gives; clf_keys_ == 0 when the records
+  // are not every column of Common or Combined, in order, as JSON.
+  struct ClfKey {
+    char text[32];
+    std::size_t size;
+  };
+  ClfKey clf_key_[AccessLogParser::clf_columns] = {};
+  std::size_t clf_keys_ = 0;
   std::string scratch_;
   std::string escaped_;
 };
