@@ -1165,17 +1165,14 @@ struct RejectCount {
   std::uint64_t first_line = 0;
 };
 
-// Parses one input. Records go out at the end of each block of lines, before the next
-// read: so nothing parsed is lost when a read fails, and lines behind gtail show at once.
+// Parses one input. Records are written straight into the output's buffer, which leaves
+// in large blocks; the input flushes it before a read that would wait (open_input), so
+// lines behind gtail still show at once.
 void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& writer, Output& out,
                  Output* rejects, RejectCount& count) {
   LineReader reader(source);
   static_assert(LineReader::padding >= 16);
   parser.set_padded(true);
-  constexpr std::size_t chunk = std::size_t{1} << 20;
-  std::size_t cap = 2 * chunk;
-  std::unique_ptr<char[]> buf(new char[cap]);
-  std::size_t used = 0;
   std::string_view block;
   std::uint64_t line_no = 0;  // in this input
   while (reader.next_lines(block)) {
@@ -1188,20 +1185,7 @@ void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& w
       ++line_no;
       ++count.lines;
       if (parser.parse(line)) {
-        std::size_t need = writer.max_size();
-        if (cap - used < need) {
-          out.write(std::string_view(buf.get(), used));
-          used = 0;
-          if (need > cap) {  // a huge line
-            cap = need;
-            buf.reset(new char[cap]);
-          }
-        }
-        used = static_cast<std::size_t>(writer.write(buf.get() + used) - buf.get());
-        if (used >= chunk) {
-          out.write(std::string_view(buf.get(), used));
-          used = 0;
-        }
+        out.commit(writer.write(out.room(writer.max_size())));
       } else {
         if (count.rejected++ == 0) {
           count.first_input = source.name();
@@ -1210,9 +1194,6 @@ void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& w
         if (rejects != nullptr) rejects->write_line(line);
       }
     }
-    // Before the next read, which may wait: what is parsed goes out (behind gtail).
-    out.write(std::string_view(buf.get(), used));
-    used = 0;
     if (rejects != nullptr) rejects->flush();
   }
 }
@@ -1242,7 +1223,8 @@ int run_apachelog(const ApachelogOptions& options, Diagnostics& diag) {
     } catch (const OutputError&) {
       throw;
     } catch (const Error& e) {
-      diag.error(e);  // what was read of it is out; on with the next input
+      out.flush();  // what was read of it goes out before the message
+      diag.error(e);  // on with the next input
     }
   }
   out.flush();

@@ -44,6 +44,14 @@ void Output::write_slow(std::string_view s) {
   }
 }
 
+void Output::make_room(std::size_t n) {
+  flush();
+  if (n > cap_) {
+    buf_.reset(new char[n]);
+    cap_ = n;
+  }
+}
+
 void Output::flush_if_line_done() {
   if (len_ > 0 && buf_[len_ - 1] == '\n') flush();
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <string>
 
 #include "libpipe/error.hpp"
@@ -53,6 +54,41 @@ TEST(Output, WritesLargerThanTheBufferGoStraightThrough) {
   close(fd);
   int rfd = open(path, O_RDONLY);
   EXPECT_EQ(drain(rfd), "a" + big + "\n");
+  close(rfd);
+  unlink(path);
+}
+
+// room() and commit(): written in place, flushed first when the room is not free, the
+// buffer grown for more room than it has; what lies past `end` is not written.
+TEST(Output, RoomIsWrittenInPlace) {
+  char path[] = "/tmp/gpipe-out-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::string expected;
+  {
+    libpipe::Output out(fd, path, 64);
+    out.set_line_buffered(false);
+    out.write("head ");
+    expected += "head ";
+    for (std::size_t size : {10, 40, 30, 200, 5, 64}) {
+      char* w = out.room(size + 16);
+      std::memset(w, '#', size + 16);  // the slack a writer may scribble on
+      std::string piece = std::string(size - 1, static_cast<char>('a' + size % 26)) + "\n";
+      std::memcpy(w, piece.data(), piece.size());
+      out.commit(w + piece.size());
+      expected += piece;
+    }
+    // On a terminal, a line committed goes out at once.
+    out.set_line_buffered(true);
+    char* w = out.room(8);
+    std::memcpy(w, "last\n", 5);
+    out.commit(w + 5);
+    expected += "last\n";
+    EXPECT_EQ(out.buffered(), 0u);
+  }
+  close(fd);
+  int rfd = open(path, O_RDONLY);
+  EXPECT_EQ(drain(rfd), expected);
   close(rfd);
   unlink(path);
 }

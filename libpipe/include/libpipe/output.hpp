@@ -48,6 +48,18 @@ class Output {
     write(s);
     put('\n');
   }
+  // For a writer that knows at most how much it puts down: n bytes of room at the end of
+  // the buffer (flushed first when less is free, grown for a larger n) to write into
+  // directly, without a copy; commit() takes what was written, up to `end`.
+  //   out.commit(write_record(out.room(max_size)));
+  char* room(std::size_t n) {
+    if (cap_ - len_ < n) make_room(n);
+    return buf_.get() + len_;
+  }
+  void commit(const char* end) {
+    len_ = static_cast<std::size_t>(end - buf_.get());
+    if (line_buffered_) flush_if_line_done();
+  }
 
   // Writes out everything buffered. Throws DownstreamClosed or Error.
   void flush();
@@ -64,6 +76,7 @@ class Output {
 
  private:
   void write_slow(std::string_view s);
+  void make_room(std::size_t n);
   void write_all(const char* p, std::size_t n);
   void flush_if_line_done();
 
