@@ -27,4 +27,11 @@ row=$(compare "floor" - "gpipe a" "printf 'a\n'" "floor: cat" "printf 'other\n'"
 CHECKS=$((CHECKS + 1))
 expect_match "a floor says how many times its time gpipe takes" '; cat [0-9.]+ s \(gpipe [0-9.]+× it\) \|' "$row"
 expect_eq "a floor fails nothing" "0" "$BENCH_FAILED"
+
+# A command slower than BENCH_SLOW seconds is timed by its check run alone.
+: >"$WORK/slow-runs"
+row=$(BENCH_REPS=3 BENCH_SLOW=0.2 compare "slow peer" - "gpipe a" "printf 'a\n'" \
+  "peer slow" "echo run >>'$WORK/slow-runs'; sleep 0.3; printf 'a\n'")
+expect_match "a slow peer's cell says it ran once" 'peer slow [0-9.]+ s \([0-9.]+×, 1 run\)' "$row"
+expect_eq "a slow peer runs only its check" "1" "$(wc -l <"$WORK/slow-runs")"
 pass
