@@ -96,7 +96,9 @@ class RecordReader {
 
   // The text of the last record read, without its newline.
   std::string_view line() const noexcept { return line_; }
-  std::uint64_t line_number() const noexcept { return lines_.line_number(); }
+  // The number of that line in the input (blank lines count); lines are taken from the line
+  // reader in runs (LineReader::next_lines), so its own count of lines stays 0.
+  std::uint64_t line_number() const noexcept { return line_number_; }
   const JsonValue& value(std::size_t slot) const noexcept { return values_[slot]; }
   // Why the last line was malformed.
   const std::string& error() const noexcept { return error_; }
@@ -107,6 +109,7 @@ class RecordReader {
   const FieldSet& fields_;
   std::vector<JsonValue> values_;
   std::string_view line_;
+  std::uint64_t line_number_ = 0;
   std::string error_;
   std::unique_ptr<Impl> impl_;
 };
