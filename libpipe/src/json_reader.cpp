@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -159,11 +160,15 @@ bool is_integer_text(std::string_view s) {
 // is unescaped, and only when no wanted key matched it as written.
 class KeyMatcher {
  public:
-  explicit KeyMatcher(const FieldSet& fields) : nodes_(fields.nodes()), probes_(nodes_.size()) {
+  explicit KeyMatcher(const FieldSet& fields)
+      : nodes_(fields.nodes()), probes_(nodes_.size()), first_bytes_(nodes_.size()) {
     for (std::size_t n = 0; n < nodes_.size(); ++n) {
       for (int c : nodes_[n].children) {
         Probe p = Probe::of(nodes_[static_cast<std::size_t>(c)].name, c);
-        if (!p.quoted.empty()) probes_[n].push_back(std::move(p));
+        if (p.quoted.empty()) continue;
+        const auto first = static_cast<unsigned char>(p.quoted[0]);
+        first_bytes_[n][first >> 6] |= std::uint64_t{1} << (first & 63);
+        probes_[n].push_back(std::move(p));
       }
     }
   }
@@ -171,6 +176,10 @@ class KeyMatcher {
   // The child of node that the key starting at raw (just after its opening quote) names,
   // or -1. word holds the key's first 8 bytes (read past its end: the input is padded).
   int match_as_written(int node, const char* raw, std::uint64_t word) const noexcept {
+    // Most keys of a record are not wanted, and most of those differ from every wanted key
+    // in their first byte: one look at a table passes them over.
+    const auto first = static_cast<unsigned char>(word);
+    if (!((first_bytes_[static_cast<std::size_t>(node)][first >> 6] >> (first & 63)) & 1)) return -1;
     for (const Probe& p : probes_[static_cast<std::size_t>(node)]) {
       if ((word & p.mask) != p.head) continue;
       if (p.quoted.size() <= 8 || tail_equal(raw, p.quoted)) return p.node;
@@ -220,6 +229,7 @@ class KeyMatcher {
 
   const std::vector<FieldSet::Node>& nodes_;
   std::vector<std::vector<Probe>> probes_;  // per node, one per child
+  std::vector<std::array<std::uint64_t, 4>> first_bytes_;  // per node, the first bytes of its probes
 };
 
 // True when the key starting at raw (just after its opening quote) has a backslash escape.

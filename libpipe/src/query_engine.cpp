@@ -113,6 +113,8 @@ bool Engine::record(const JsonValue* values, std::string_view line, InputStats& 
   if (keep) {
     if (mode_ == Mode::grouped) {
       add_to_group(values);
+    } else if (passed_over_early(env)) {
+      // Nothing of it is evaluated or kept.
     } else {
       for (std::size_t i = 0; i < select_.size(); ++i) row_[i] = columns_[i].star ? Value::null() : select_[i].eval(env);
       if (has_star_ && !record_is_valid(line)) {
@@ -232,6 +234,17 @@ bool Engine::row_before(const Row& a, const Row& b) const {
     if (c != 0) return descending_[i] ? c > 0 : c < 0;
   }
   return a.seq < b.seq;
+}
+
+// Whether ORDER BY … LIMIT k, once it has kept its best k rows, can pass over this record
+// on its first sort key alone: when that key comes after the k-th row's, the record cannot be
+// in the answer, and neither its columns nor its other keys need evaluating (largest.py's
+// ORDER BY bytes DESC … LIMIT 1 passes over nearly every record so). Not with DISTINCT, which
+// must see every row, nor with SELECT *, which checks every record in full.
+bool Engine::passed_over_early(const Env& env) const {
+  if (mode_ != Mode::ordered || threshold_ >= rows_.size() || query_.distinct || has_star_) return false;
+  int c = compare_for_order(order_[0].eval(env), rows_[threshold_].sort_keys[0].view());
+  return descending_[0] ? c < 0 : c > 0;
 }
 
 // Whether a new record with these sort keys comes before row b (on equal keys it does

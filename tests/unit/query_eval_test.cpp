@@ -300,6 +300,44 @@ TEST(Engine, OrderByLimitOverManyRecords) {
   EXPECT_EQ(text("SELECT i ORDER BY x, i DESC LIMIT 2", in), "2999\n2998\n");
 }
 
+// Once ORDER BY … LIMIT k has its best k rows, most records are passed over on their first
+// sort key alone (query_engine.cpp). The answer must stay the first k rows of the whole
+// ordered answer (ORDER BY without LIMIT keeps every row), whatever the keys' types, ties,
+// NULLs and missing fields, and the later keys.
+TEST(Engine, OrderByLimitIsTheHeadOfTheWholeOrder) {
+  std::string in;
+  std::uint32_t seed = 7;
+  auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) >> 8; };
+  for (int i = 0; i < 4000; ++i) {
+    std::string a;
+    switch (next() % 6) {
+      case 0: a = std::to_string(static_cast<int>(next() % 50) - 10); break;
+      case 1: a = std::to_string(next() % 50) + ".5"; break;
+      case 2: a = "\"s" + std::to_string(next() % 20) + "\""; break;
+      case 3: a = "null"; break;
+      case 4: a = next() % 2 ? "true" : "false"; break;
+      default: break;  // missing
+    }
+    in += "{\"i\":" + std::to_string(i) + (a.empty() ? "" : ",\"a\":" + a) + ",\"b\":" + std::to_string(next() % 7) + "}\n";
+  }
+  for (const char* where : {"", " WHERE b > 1"}) {
+    for (const char* order : {"a DESC, b DESC", "a, b DESC", "b DESC, a", "a", "a DESC"}) {
+      std::string query = std::string("SELECT a, b, i") + where + " ORDER BY " + order;
+      const std::string whole = text(query, in);
+      for (std::size_t limit : {1u, 3u, 50u}) {
+        std::string head;
+        std::size_t from = 0;
+        for (std::size_t n = 0; n < limit && from < whole.size(); ++n) {
+          std::size_t nl = whole.find('\n', from);
+          head += whole.substr(from, nl + 1 - from);
+          from = nl + 1;
+        }
+        ASSERT_EQ(text(query + " LIMIT " + std::to_string(limit), in), head) << query << " LIMIT " << limit;
+      }
+    }
+  }
+}
+
 TEST(Engine, OutputForms) {
   std::string in = "{\"a\":\"x,y\",\"b\":1}\n{\"a\":\"t\\tq\\\"\",\"b\":null}\n";
   EngineOptions o;

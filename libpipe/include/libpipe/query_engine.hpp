@@ -100,6 +100,7 @@ class Engine {
   void print_partial();
   void check_interval();
   bool row_before(const Row& a, const Row& b) const;
+  bool passed_over_early(const Env& env) const;
   bool keys_before(const Value* keys, const Row& b) const;
   void trim_to_limit(std::vector<Row>& rows, bool force);
   bool record_is_valid(std::string_view line);
