@@ -271,4 +271,28 @@ class Analyzer {
 
 RequiredLiteral required_literal(std::string_view pattern) { return Analyzer(pattern).run(); }
 
+std::vector<std::string> literal_chain(std::string_view pattern) {
+  std::vector<std::string> pieces(1);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const auto c = static_cast<unsigned char>(pattern[i]);
+    if (c == '.' && i + 1 < pattern.size() && pattern[i + 1] == '*') {
+      ++i;
+      // `.*?` and `.**` are other shapes; an empty piece (a leading, trailing or doubled
+      // `.*`) is left to RE2 too, which keeps the rule for a match simple.
+      if (i + 1 < pattern.size() && (pattern[i + 1] == '?' || pattern[i + 1] == '*' || pattern[i + 1] == '+')) return {};
+      if (pieces.back().empty()) return {};
+      pieces.emplace_back();
+    } else if (c == '\\' && i + 1 < pattern.size() && static_cast<unsigned char>(pattern[i + 1]) < 0x80 &&
+               std::ispunct(static_cast<unsigned char>(pattern[i + 1]))) {
+      pieces.back() += pattern[++i];  // an escaped punctuation character is itself
+    } else if (c >= 0x20 && c < 0x7f && std::string_view(R"(\.+*?()|[]{}^$)").find(static_cast<char>(c)) == std::string_view::npos) {
+      pieces.back() += static_cast<char>(c);
+    } else {
+      return {};  // anything else: a class, a group, an anchor, a control or non-ASCII byte
+    }
+  }
+  if (pieces.size() < 2 || pieces.back().empty()) return {};
+  return pieces;
+}
+
 }  // namespace libpipe

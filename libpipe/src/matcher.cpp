@@ -125,6 +125,11 @@ Matcher::Matcher(const MatcherOptions& opt) {
         if (i != rare_ && i != rare2_ && rarer(i, rare2_)) rare2_ = i;
       }
     }
+    // -i folds, -w and -x add conditions: those stay with RE2.
+    if (!opt.fixed && !opt.ignore_case && !opt.word && !opt.line) {
+      chain_ = literal_chain(patterns[0]);
+      chain_starts_with_literal_ = !chain_.empty() && !literal_.empty() && chain_[0] == literal_;
+    }
   }
 }
 
@@ -132,8 +137,56 @@ Matcher::~Matcher() = default;
 Matcher::Matcher(Matcher&&) noexcept = default;
 Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 
-bool Matcher::matches(std::string_view line) const {
+bool Matcher::matches(std::string_view line) const { return confirm(line, std::string_view::npos); }
+
+bool Matcher::confirm(std::string_view line, std::size_t at) const {
+  if (!chain_.empty()) {
+    const int known = chain_matches(line, chain_starts_with_literal_ ? at : std::string_view::npos);
+    if (known >= 0) return known == 1;
+  }
   return re_->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), re2::RE2::UNANCHORED, nullptr, 0);
+}
+
+namespace {
+
+// Where needle first occurs in hay at or after from, or npos. Lines are short and pieces few
+// bytes long: memchr for the first byte beats memmem's setup.
+std::size_t find_piece(std::string_view hay, const std::string& needle, std::size_t from) noexcept {
+  const std::size_t n = needle.size();
+  while (from + n <= hay.size()) {
+    auto* hit = static_cast<const char*>(std::memchr(hay.data() + from, needle[0], hay.size() - n + 1 - from));
+    if (hit == nullptr) return std::string_view::npos;
+    const auto at = static_cast<std::size_t>(hit - hay.data());
+    if (std::memcmp(hit + 1, needle.data() + 1, n - 1) == 0) return at;
+    from = at + 1;
+  }
+  return std::string_view::npos;
+}
+
+bool all_ascii(const char* p, std::size_t n) noexcept {
+  unsigned char any = 0;
+  for (std::size_t i = 0; i < n; ++i) any |= static_cast<unsigned char>(p[i]);
+  return any < 0x80;
+}
+
+}  // namespace
+
+int Matcher::chain_matches(std::string_view line, std::size_t first_at) const noexcept {
+  // Each piece at its first place after the one before: if any match exists, its pieces lie
+  // at or after these, so a piece missing here means no match at all. The bytes between must
+  // each be a character `.` takes; ASCII ones are (the line holds no '\n'), others are for
+  // RE2 to judge, since broken UTF-8 is not one.
+  std::size_t at = first_at != std::string_view::npos ? first_at : find_piece(line, chain_[0], 0);
+  if (at == std::string_view::npos) return 0;
+  std::size_t end = at + chain_[0].size();
+  bool ascii = true;
+  for (std::size_t k = 1; k < chain_.size(); ++k) {
+    at = find_piece(line, chain_[k], end);
+    if (at == std::string_view::npos) return 0;
+    ascii = ascii && all_ascii(line.data() + end, at - end);
+    end = at + chain_[k].size();
+  }
+  return ascii ? 1 : -1;
 }
 
 void Matcher::tune(std::string_view sample) {
@@ -209,7 +262,7 @@ bool Matcher::find_line(std::string_view text, std::size_t from, std::size_t& be
       std::size_t b = before ? static_cast<std::size_t>(before - base) + 1 : line_floor;
       auto* nl = static_cast<const char*>(std::memchr(base + h, '\n', size - h));
       std::size_t e = nl ? static_cast<std::size_t>(nl - base) : size;
-      if (literal_is_match_ || matches(text.substr(b, e - b))) {
+      if (literal_is_match_ || confirm(text.substr(b, e - b), h - b)) {
         begin = b;
         end = e;
         return true;

@@ -54,3 +54,16 @@ TEST(RequiredLiteral, ClassesAndEscapesAreSkippedCorrectly) {
   EXPECT_EQ(lit(R"(foo(bar|baz)qux)"), "foo");
   EXPECT_EQ(lit(R"(\bword\b)"), "word");
 }
+
+TEST(LiteralChain, PlainTextJoinedByDotStar) {
+  using Pieces = std::vector<std::string>;
+  EXPECT_EQ(libpipe::literal_chain(R"(ply-.*\.gz)"), (Pieces{"ply-", ".gz"}));
+  EXPECT_EQ(libpipe::literal_chain(R"(GET .*\.tar\.gz.* 200 )"), (Pieces{"GET ", ".tar.gz", " 200 "}));
+  EXPECT_EQ(libpipe::literal_chain(R"(a\\.*\*b)"), (Pieces{"a\\", "*b"}));
+  // Not plain text joined by `.*`: left to RE2.
+  for (const char* p : {"ply-", R"(ply-\.gz)", "a.*", ".*a", "a.*.*b", "a.*?b", "a.*+b", "a.+b", "a.b", "a*.*b",
+                        "[a].*b", "(a).*b", "a.*b|c", "^a.*b", "a.*b$", R"(a\d.*b)", R"(a\t.*b)", "a\t.*b",
+                        "\xc3\xa9.*b", "a.*b{2}", "(?i)a.*b", ""}) {
+    EXPECT_TRUE(libpipe::literal_chain(p).empty()) << p;
+  }
+}

@@ -166,3 +166,47 @@ TEST(Matcher, FindLiteralFindsTheFirstOccurrence) {
     EXPECT_EQ(m.find_literal(t.data(), at + 3, 0), at + 3) << "a literal cut by the end is not found";
   }
 }
+
+// A pattern of text joined by `.*` is decided without RE2 (Matcher::chain): on lines made of
+// the pieces, their parts, newline-free junk and damaged UTF-8, it selects exactly what RE2
+// selects for the same pattern inside a group, which the shortcut does not take.
+TEST(Matcher, TextJoinedByDotStarMatchesLikeRe2) {
+  const std::string pieces[] = {"ply-", "ply", ".gz", ".g", "gz", "p", "-", ".", " ", "x", "\t", "\r", std::string(1, '\0'),
+                          "\xc3\xa9", "\xc3", "\xa9", "\xff", "\xe2\x82", "\xe2\x82\xac", "a", "b", "ab", "ba"};
+  std::uint32_t r = 2024;
+  auto next = [&] {
+    r = r * 1103515245 + 12345;
+    return r >> 16;
+  };
+  std::string text;
+  for (int line = 0; line < 20000; ++line) {
+    const std::size_t n = next() % 12;
+    for (std::size_t k = 0; k < n; ++k) text += pieces[next() % std::size(pieces)];
+    text += '\n';
+  }
+  for (const char* pattern : {R"(ply-.*\.gz)", "a.*b", "b.*a", "a.*b.*a", "ply.*-.*gz", "p.*p", "ab.*ab", R"(\..*\.)"}) {
+    auto fast = make({pattern});
+    ASSERT_FALSE(fast.chain().empty()) << pattern;
+    auto referee = make({std::string("(?:") + pattern + ")"});
+    ASSERT_TRUE(referee.chain().empty()) << pattern;
+    Lines expected;
+    std::size_t start = 0, selected = 0;
+    for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+      std::string_view line(text.data() + start, nl - start);
+      const bool match = referee.matches(line);
+      if (match) expected.emplace_back(line);
+      EXPECT_EQ(fast.matches(line), match) << pattern << " on " << ::testing::PrintToString(std::string(line));
+      selected += match;
+    }
+    EXPECT_GT(selected, 0u) << pattern;
+    EXPECT_LT(selected, 20000u) << pattern;
+    EXPECT_EQ(lines_found(fast, text), expected) << pattern;
+    EXPECT_EQ(lines_found(referee, text), expected) << pattern;
+  }
+  // With -i, -w or -x, or two patterns, RE2 decides.
+  EXPECT_TRUE(make({"a.*b"}, false, true).chain().empty());
+  EXPECT_TRUE(make({"a.*b"}, false, false, true).chain().empty());
+  EXPECT_TRUE(make({"a.*b"}, false, false, false, true).chain().empty());
+  EXPECT_TRUE(make({"a.*b", "c"}).chain().empty());
+  EXPECT_TRUE(make({"a.*b"}, true).chain().empty());
+}

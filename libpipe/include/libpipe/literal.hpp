@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace libpipe {
 
@@ -22,5 +23,15 @@ struct RequiredLiteral {
 };
 
 RequiredLiteral required_literal(std::string_view pattern);
+
+// The pieces of a pattern that is nothing but plain ASCII text joined by `.*`, as the
+// tutorial's `ply-.*\.gz` is ({"ply-", ".gz"}); empty for any other pattern, and for one
+// without a `.*`. A line matches such a pattern when the pieces occur on it in order without
+// overlapping and the bytes between them are ASCII (RE2's `.` takes no byte of broken UTF-8):
+// no regular expression has to run for it (matcher.hpp).
+//
+//   libpipe::literal_chain(R"(ply-.*\.gz)")   // {"ply-", ".gz"}
+//   libpipe::literal_chain("a.*[bc]")          // {}: a class is not plain text
+std::vector<std::string> literal_chain(std::string_view pattern);
 
 }  // namespace libpipe

@@ -3,8 +3,10 @@
 // The whole buffer (many lines) is searched at once — for the pattern's required literal
 // when it has one (literal.hpp), else with RE2 itself — and only the line around a candidate
 // is confirmed with RE2. The literal is found by two of its rarest bytes at their distance,
-// 64 positions at a time (byte_mask.hpp; ripgrep's "packed pair"), and then compared. RE2 runs in linear time, so no pattern and no line can
-// make a search hang, and no match ever crosses a newline (RE2's never_nl).
+// 64 positions at a time (byte_mask.hpp; ripgrep's "packed pair"), and then compared. RE2 runs
+// in linear time, so no pattern and no line can make a search hang, and no match ever crosses
+// a newline (RE2's never_nl). A pattern that is plain text joined by `.*` (`ply-.*\.gz`) needs
+// no RE2 to confirm a line: the pieces are looked for in order (literal_chain, literal.hpp).
 //
 //   libpipe::Matcher m({.patterns = {R"(ply-.*\.gz)"}});
 //   std::size_t b, e;
@@ -60,7 +62,16 @@ class Matcher {
   // The literal that candidates are searched for (empty: none).
   const std::string& literal() const noexcept { return literal_; }
 
+  // The pieces of text joined by `.*` that the pattern is (literal.hpp's literal_chain), when
+  // lines are matched without RE2; empty when RE2 decides.
+  const std::vector<std::string>& chain() const noexcept { return chain_; }
+
  private:
+  // A line holding the literal at `at` (or npos: not known where) against the pattern.
+  bool confirm(std::string_view line, std::size_t at) const;
+  // The chain's answer: 1 a match, 0 none, -1 unknown (non-ASCII bytes between pieces).
+  int chain_matches(std::string_view line, std::size_t first_at) const noexcept;
+
   std::unique_ptr<re2::RE2> re_;
   std::string literal_;
   std::size_t rare_ = 0;           // the literal's rarest byte, searched for with memchr
@@ -68,6 +79,8 @@ class Matcher {
   bool tuned_ = false;
   bool literal_is_match_ = false;  // finding the literal is finding a match
   int groups_ = 0;                 // submatch holding the match proper (1 with -w)
+  std::vector<std::string> chain_;
+  bool chain_starts_with_literal_ = false;  // chain_[0] is literal_: its first hit is known
 };
 
 }  // namespace libpipe
