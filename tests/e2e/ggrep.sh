@@ -7,8 +7,8 @@ glogsim --lines 5000 --seed 4 > log2
 CHECKS=$((CHECKS + 1))
 (($(grep -c 'ply-.*\.gz' log) > 100)) || fail "glogsim data holds the tutorial's pattern"
 
-# A file of more than 1 MB is searched in place (mapped), a pipe through the buffer: the same
-# lines either way, with or without a final newline.
+# A file and a pipe (read in blocks, lines across their ends): the same lines either way, with
+# or without a final newline.
 { cat log; printf '%s' '1.2.3.4 - - [24/Feb/2008:00:10:00 -0600] "GET /ply/ply-9.tar.gz HTTP/1.1" 200 100'; } > log-no-final-newline
 for f in log log-no-final-newline; do
   expect_eq "cat $f | ggrep is ggrep $f" "$(ggrep -n 'ply-.*\.gz' "$f")" "$(cat "$f" | ggrep -n 'ply-.*\.gz')"
