@@ -61,9 +61,64 @@ int commonness(unsigned char c) {
   return 30;
 }
 
+// What find_literal looks for with two of the literal's bytes at their distance.
+struct PairSearch {
+  const char* base;
+  std::size_t size;
+  const char* lit;
+  std::size_t n;
+  std::size_t i1, i2;  // the two positions in the literal
+  char c1, c2;         // their bytes
+};
+
+// Both bytes at their distance, for 64 starting positions at once, from scan on while the
+// 64 positions and the bytes read past them fit: the first place the literal starts, or
+// SIZE_MAX with scan where the rest begins. Far fewer false candidates than one byte alone
+// (for "ply-", 'y' is in every "Mozilla" and "/play").
+std::size_t pairs_sse2(const PairSearch& s, std::size_t& scan) noexcept {
+  const std::size_t reach = std::max(s.i1, s.i2) + 64;
+  while (scan + reach <= s.size) {
+    std::uint64_t m = pair_mask64(s.base + scan + s.i1, s.c1, s.base + scan + s.i2, s.c2);
+    while (m != 0) {
+      std::size_t h = scan + next_bit(m);
+      if (h + s.n <= s.size && std::memcmp(s.base + h, s.lit, s.n) == 0) return h;
+    }
+    scan += 64;
+  }
+  return SIZE_MAX;
+}
+
+#ifdef LIBPIPE_PAIR_MASK_AVX2
+// The same with AVX2 (the same loop: a target("avx2") function cannot share an inlined body
+// with one built for plain x86-64).
+[[gnu::target("avx2")]] std::size_t pairs_avx2(const PairSearch& s, std::size_t& scan) noexcept {
+  const std::size_t reach = std::max(s.i1, s.i2) + 64;
+  while (scan + reach <= s.size) {
+    std::uint64_t m = pair_mask64_avx2(s.base + scan + s.i1, s.c1, s.base + scan + s.i2, s.c2);
+    while (m != 0) {
+      std::size_t h = scan + next_bit(m);
+      if (h + s.n <= s.size && std::memcmp(s.base + h, s.lit, s.n) == 0) return h;
+    }
+    scan += 64;
+  }
+  return SIZE_MAX;
+}
+#else
+std::size_t pairs_avx2(const PairSearch& s, std::size_t& scan) noexcept { return pairs_sse2(s, scan); }
+#endif
+
+bool cpu_has_avx2() noexcept {
+#ifdef LIBPIPE_PAIR_MASK_AVX2
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
-Matcher::Matcher(const MatcherOptions& opt) {
+Matcher::Matcher(const MatcherOptions& opt) : avx2_(cpu_has_avx2()) {
   // grep treats a pattern with newlines as one pattern per line.
   std::vector<std::string> patterns;
   for (const auto& p : opt.patterns) {
@@ -129,6 +184,13 @@ Matcher::Matcher(const MatcherOptions& opt) {
     if (!opt.fixed && !opt.ignore_case && !opt.word && !opt.line) {
       chain_ = literal_chain(patterns[0]);
       chain_starts_with_literal_ = !chain_.empty() && !literal_.empty() && chain_[0] == literal_;
+      for (const auto& piece : chain_) {
+        std::size_t r = 0;
+        for (std::size_t i = 1; i < piece.size(); ++i) {
+          if (commonness(static_cast<unsigned char>(piece[i])) < commonness(static_cast<unsigned char>(piece[r]))) r = i;
+        }
+        chain_rare_.push_back(r);
+      }
     }
   }
 }
@@ -149,15 +211,16 @@ bool Matcher::confirm(std::string_view line, std::size_t at) const {
 
 namespace {
 
-// Where needle first occurs in hay at or after from, or npos. Lines are short and pieces few
-// bytes long: memchr for the first byte beats memmem's setup.
-std::size_t find_piece(std::string_view hay, const std::string& needle, std::size_t from) noexcept {
+// Where needle first occurs in hay at or after from, or npos: memchr for its byte at `rare`
+// (the least common in logs), then a comparison. Lines are short and pieces a few bytes long:
+// this beats memmem's setup.
+std::size_t find_piece(std::string_view hay, const std::string& needle, std::size_t rare, std::size_t from) noexcept {
   const std::size_t n = needle.size();
   while (from + n <= hay.size()) {
-    auto* hit = static_cast<const char*>(std::memchr(hay.data() + from, needle[0], hay.size() - n + 1 - from));
+    auto* hit = static_cast<const char*>(std::memchr(hay.data() + from + rare, needle[rare], hay.size() - n + 1 - from));
     if (hit == nullptr) return std::string_view::npos;
-    const auto at = static_cast<std::size_t>(hit - hay.data());
-    if (std::memcmp(hit + 1, needle.data() + 1, n - 1) == 0) return at;
+    const auto at = static_cast<std::size_t>(hit - hay.data()) - rare;
+    if (std::memcmp(hay.data() + at, needle.data(), n) == 0) return at;
     from = at + 1;
   }
   return std::string_view::npos;
@@ -176,12 +239,12 @@ int Matcher::chain_matches(std::string_view line, std::size_t first_at) const no
   // at or after these, so a piece missing here means no match at all. The bytes between must
   // each be a character `.` takes; ASCII ones are (the line holds no '\n'), others are for
   // RE2 to judge, since broken UTF-8 is not one.
-  std::size_t at = first_at != std::string_view::npos ? first_at : find_piece(line, chain_[0], 0);
+  std::size_t at = first_at != std::string_view::npos ? first_at : find_piece(line, chain_[0], chain_rare_[0], 0);
   if (at == std::string_view::npos) return 0;
   std::size_t end = at + chain_[0].size();
   bool ascii = true;
   for (std::size_t k = 1; k < chain_.size(); ++k) {
-    at = find_piece(line, chain_[k], end);
+    at = find_piece(line, chain_[k], chain_rare_[k], end);
     if (at == std::string_view::npos) return 0;
     ascii = ascii && all_ascii(line.data() + end, at - end);
     end = at + chain_[k].size();
@@ -225,18 +288,9 @@ std::size_t Matcher::find_literal(const char* base, std::size_t size, std::size_
   const char* lit = literal_.data();
   std::size_t scan = from;  // where the literal may start
   if (rare2_ != rare_) {
-    // Both bytes at their distance, for 64 starting positions at once: far fewer false
-    // candidates than one byte alone (for "ply-", 'y' is in every "Mozilla" and "/play").
-    const char c1 = lit[rare_], c2 = lit[rare2_];
-    const std::size_t reach = std::max(rare_, rare2_) + 64;  // bytes read past scan
-    while (scan + reach <= size) {
-      std::uint64_t m = pair_mask64(base + scan + rare_, c1, base + scan + rare2_, c2);
-      while (m != 0) {
-        std::size_t h = scan + next_bit(m);
-        if (h + n <= size && std::memcmp(base + h, lit, n) == 0) return h;
-      }
-      scan += 64;
-    }
+    const PairSearch pairs{base, size, lit, n, rare_, rare2_, lit[rare_], lit[rare2_]};
+    const std::size_t h = avx2_ ? pairs_avx2(pairs, scan) : pairs_sse2(pairs, scan);
+    if (h != SIZE_MAX) return h;
   }
   // The rest (or a one-byte literal): memchr for the rarest byte, then compare.
   const char rare = lit[rare_];

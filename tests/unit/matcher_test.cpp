@@ -144,6 +144,9 @@ TEST(Matcher, EveryPairOfBytesFindsTheSameLines) {
         if (plain.matches(line)) expected.emplace_back(line);
       }
       EXPECT_EQ(lines_found(plain, text), expected) << pattern;
+      auto sse2 = make({pattern}, fixed);  // AVX2 is used where the CPU has it; SSE2 is the fallback
+      sse2.without_avx2();
+      EXPECT_EQ(lines_found(sse2, text), expected) << pattern << " with SSE2";
       for (const char* sample : {"ply-ply-ply-", "y-y-y-y-", "p-p-p-", "/ply//ply//ply/", ""}) {
         auto tuned = make({pattern}, fixed);
         std::string long_sample;
@@ -156,14 +159,17 @@ TEST(Matcher, EveryPairOfBytesFindsTheSameLines) {
 }
 
 TEST(Matcher, FindLiteralFindsTheFirstOccurrence) {
-  auto m = make({"abcd"}, true);
-  std::string text(300, 'x');
-  for (std::size_t at : {0u, 1u, 63u, 64u, 65u, 200u, 296u}) {
-    std::string t = text;
-    t.replace(at, 4, "abcd");
-    EXPECT_EQ(m.find_literal(t.data(), t.size(), 0), at);
-    EXPECT_EQ(m.find_literal(t.data(), t.size(), at + 1), t.size());
-    EXPECT_EQ(m.find_literal(t.data(), at + 3, 0), at + 3) << "a literal cut by the end is not found";
+  for (bool avx2 : {true, false}) {
+    auto m = make({"abcd"}, true);
+    if (!avx2) m.without_avx2();
+    std::string text(300, 'x');
+    for (std::size_t at : {0u, 1u, 31u, 32u, 33u, 63u, 64u, 65u, 200u, 296u}) {
+      std::string t = text;
+      t.replace(at, 4, "abcd");
+      EXPECT_EQ(m.find_literal(t.data(), t.size(), 0), at) << avx2;
+      EXPECT_EQ(m.find_literal(t.data(), t.size(), at + 1), t.size()) << avx2;
+      EXPECT_EQ(m.find_literal(t.data(), at + 3, 0), at + 3) << "a literal cut by the end is not found";
+    }
   }
 }
 

@@ -59,6 +59,9 @@ class Matcher {
   // Where the literal next occurs in [base + from, base + size), or size when nowhere.
   std::size_t find_literal(const char* base, std::size_t size, std::size_t from) const noexcept;
 
+  // Makes the pair search use SSE2 even where AVX2 is there (tests compare the two).
+  void without_avx2() noexcept { avx2_ = false; }
+
   // The literal that candidates are searched for (empty: none).
   const std::string& literal() const noexcept { return literal_; }
 
@@ -77,9 +80,11 @@ class Matcher {
   std::size_t rare_ = 0;           // the literal's rarest byte, searched for with memchr
   std::size_t rare2_ = 0;          // the rarest at another position (rare_ again: one byte)
   bool tuned_ = false;
+  bool avx2_ = false;              // the pair search may use AVX2 (the CPU has it)
   bool literal_is_match_ = false;  // finding the literal is finding a match
   int groups_ = 0;                 // submatch holding the match proper (1 with -w)
   std::vector<std::string> chain_;
+  std::vector<std::size_t> chain_rare_;  // each piece's least common byte, searched for first
   bool chain_starts_with_literal_ = false;  // chain_[0] is literal_: its first hit is known
 };
 
