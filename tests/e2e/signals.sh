@@ -138,8 +138,13 @@ term_writing "gtail -n +1 (following)" big.log gtail -n +1 big.log
 # Records are whole records: every line of the stopped apachelog is JSON.
 apachelog big.log >drain.out 2>/dev/null &
 pid=$!
-sleep 0.05
-kill -TERM $pid
+# Once it writes, its handler is set: SIGTERM any earlier would be the default action (143),
+# as it is for any program still starting (a loaded machine once took over 0.05 s).
+for ((i = 0; i < 1000; i++)); do
+  [[ -s drain.out ]] && break
+  sleep 0.01
+done
+kill -TERM $pid 2>/dev/null
 wait $pid
 expect_eq "apachelog stopped early: exit 0" "0" "$?"
 expect_eq "apachelog stopped early: every line is a whole record" "$(wc -l <drain.out)" \
