@@ -490,7 +490,9 @@ int run_gsum(const SumOptions& opt, Output& out, Diagnostics& diag) {
       continue;
     }
     try {
-      LineReader lines(*source, LineReader::default_block, LineReader::Lend::in_place);
+      // Read, not mapped, as ggrep: a mapping costs a page-table entry per 4 KB (1 GB log on
+      // the bench machine: gsum 0.92 s mapped, 5.3x cat).
+      LineReader lines(*source, LineReader::default_block, LineReader::Lend::copy);
       if (opt.field.empty()) {
         totaller.lines(lines, source->name());
       } else {

@@ -20,11 +20,10 @@ print(total)' "$@"
 }
 expect_eq "gsum < access-log is the tutorial's total" "$(tutorial_sum < access-log)" "$(gsum < access-log)"
 expect_eq "a FILE argument gives the same" "$(tutorial_sum < access-log)" "$(gsum access-log)"
-# A file of more than 1 MB is read in place (mapped); a pipe is read into the buffer. Both
-# give the tutorial's total, with or without a final newline.
+# A file and a pipe both the tutorial's total, with or without a final newline.
 expect_eq "a pipe gives the same" "$(tutorial_sum < access-log)" "$(cat access-log | gsum)"
 head -c -1 access-log > no-final-newline
-expect_eq "a mapped file without a final newline" "$(tutorial_sum < no-final-newline)" "$(gsum no-final-newline)"
+expect_eq "a file without a final newline" "$(tutorial_sum < no-final-newline)" "$(gsum no-final-newline)"
 expect_eq "a pipe without a final newline" "$(tutorial_sum < no-final-newline)" "$(cat no-final-newline | gsum)"
 expect_eq "several files are one total" "$(cat access-log access-log | tutorial_sum)" "$(gsum access-log - < access-log)"
 
