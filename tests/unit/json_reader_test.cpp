@@ -293,23 +293,33 @@ std::string damaged(std::string line, std::uint32_t& seed) {
   return line;
 }
 
+// What the agreement tests below ask of every record, and the records they damage.
+FieldSet agreement_fields() {
+  FieldSet fields;
+  for (const char* p : {"host", "status", "bytes", "request", "ok", "none", "n", "s", "o", "`a\"b`"}) {
+    fields.add(FieldPath::parse(p));
+  }
+  return fields;
+}
+
+std::vector<std::string> agreement_records() {
+  return {
+    R"({"host":"1.2.3.4","ident":"-","status":200,"bytes":2326,"request":"/index.html","agent":"Mozilla/5.0 [X11]"})",
+    R"({"host":"h","status":404,"bytes":0,"ok":true,"none":null,"n":-17,"s":"t\"ab\u00e9"})",
+    R"({ "status" : 301 , "bytes" : 12.5e3 , "o" : {"x":[1,{"y":null}],"z":"w"} , "n":[] , "s":{} })",
+    R"({"request":"/a b?c=d&e","n":123456789012345678901,"s":"","a\"b":1,"\u0073tatus":5})",
+    R"({"n":-0,"s":"\\","ok":false,"status":0,"x":[true,false,null,"",0.5,-1E-2,{}]})",
+  };
+}
+
 }  // namespace
 
 // RecordReader reads most records by a fast walk of its own, and falls back to simdjson's
 // on-demand reader (which parse_record uses alone) for whatever it is unsure of. The two
 // must agree on every record, damaged or not: same verdict, same values.
 TEST(RecordReader, FastWalkAgreesWithOnDemandReader) {
-  FieldSet fields;
-  for (const char* p : {"host", "status", "bytes", "request", "ok", "none", "n", "s", "o", "`a\"b`"}) {
-    fields.add(FieldPath::parse(p));
-  }
-  const std::vector<std::string> records = {
-      R"({"host":"1.2.3.4","ident":"-","status":200,"bytes":2326,"request":"/index.html","agent":"Mozilla/5.0 [X11]"})",
-      R"({"host":"h","status":404,"bytes":0,"ok":true,"none":null,"n":-17,"s":"t\"ab\u00e9"})",
-      R"({ "status" : 301 , "bytes" : 12.5e3 , "o" : {"x":[1,{"y":null}],"z":"w"} , "n":[] , "s":{} })",
-      R"({"request":"/a b?c=d&e","n":123456789012345678901,"s":"","a\"b":1,"\u0073tatus":5})",
-      R"({"n":-0,"s":"\\","ok":false,"status":0,"x":[true,false,null,"",0.5,-1E-2,{}]})",
-  };
+  FieldSet fields = agreement_fields();
+  const std::vector<std::string> records = agreement_records();
   std::uint32_t seed = 12345;
   std::string input;
   for (int round = 0; round < 4000; ++round) {
@@ -350,16 +360,9 @@ TEST(RecordReader, FastWalkAgreesWithOnDemandReader) {
 // (the line reader's block decides them) and wherever the damage is. Damage is rare here,
 // so that most runs pass stage 1 and their records come from the run's index.
 TEST(RecordReader, RunsOfLinesAgreeWithOneLineAtATime) {
-  FieldSet fields;
-  for (const char* p : {"host", "status", "bytes", "request", "ok", "none", "n", "s", "o", "`a\"b`"}) {
-    fields.add(FieldPath::parse(p));
-  }
-  const std::vector<std::string> records = {
-      R"({"host":"1.2.3.4","ident":"-","status":200,"bytes":2326,"request":"/index.html","agent":"Mozilla/5.0 [X11]"})",
-      R"({"host":"h","status":404,"bytes":0,"ok":true,"none":null,"n":-17,"s":"t\"ab\u00e9"})",
-      R"({ "status" : 301 , "bytes" : 12.5e3 , "o" : {"x":[1,{"y":null}],"z":"w"} , "n":[] , "s":{} })",
-      R"({"request":"/a b?c=d&e","n":123456789012345678901,"s":"","a\"b":1,"\u0073tatus":5})",
-      R"({"n":-0,"s":"\\","ok":false,"status":0,"x":[true,false,null,"",0.5,-1E-2,{}]})",
+  FieldSet fields = agreement_fields();
+  std::vector<std::string> records = agreement_records();
+  records.insert(records.end(), {
       R"({"host":"10.0.0.1","status":200,"bytes":512,"request":"GET / HTTP/1.1"})",
       R"({})",
       "{\"status\":1}\r",
@@ -368,7 +371,7 @@ TEST(RecordReader, RunsOfLinesAgreeWithOneLineAtATime) {
       "",
       "{\"status\":3}{\"status\":4}",
       R"({"host":"h\u0041","status":500,"bytes":7,"request":"/x\\y"})",
-  };
+  });
   std::uint32_t seed = 4242;
   std::string input;
   for (int round = 0; round < 6000; ++round) {
