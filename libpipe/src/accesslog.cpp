@@ -683,6 +683,58 @@ void append_epoch_time(std::string& out, const LogTime& t) {
   append_fraction(out, t);
 }
 
+namespace {
+
+// The writers' versions of the two above, straight into the record's room: one time a
+// line, so no string is built for it.
+inline char* put_two_digits(char* w, std::int64_t v) noexcept {
+  w[0] = static_cast<char>('0' + v / 10);
+  w[1] = static_cast<char>('0' + v % 10);
+  return w + 2;
+}
+
+char* put_fraction(char* w, const LogTime& t) noexcept {
+  if (t.fraction_digits == 0) return w;
+  *w++ = '.';
+  std::uint32_t f = t.fraction;
+  for (unsigned i = t.fraction_digits; i-- > 0; f /= 10) w[i] = static_cast<char>('0' + f % 10);
+  return w + t.fraction_digits;
+}
+
+char* put_epoch_time(char* w, const LogTime& t) noexcept {
+  w = std::to_chars(w, w + 24, t.seconds).ptr;
+  return put_fraction(w, t);
+}
+
+char* put_iso_time(char* w, const LogTime& t) {
+  std::int64_t days = t.seconds >= 0 ? t.seconds / 86400 : -((-t.seconds + 86399) / 86400);
+  std::int64_t tod = t.seconds - days * 86400;
+  CivilDate d = civil_from_days(days);
+  if (d.year < 0 || d.year > 9999) {  // a zone pushed the year out of four digits
+    std::string text;
+    append_iso_time(text, t);
+    std::memcpy(w, text.data(), text.size());
+    return w + text.size();
+  }
+  w = put_two_digits(w, d.year / 100);
+  w = put_two_digits(w, d.year % 100);
+  *w++ = '-';
+  w = put_two_digits(w, d.month);
+  *w++ = '-';
+  w = put_two_digits(w, d.day);
+  *w++ = 'T';
+  w = put_two_digits(w, tod / 3600);
+  *w++ = ':';
+  w = put_two_digits(w, tod / 60 % 60);
+  *w++ = ':';
+  w = put_two_digits(w, tod % 60);
+  w = put_fraction(w, t);
+  *w++ = 'Z';
+  return w;
+}
+
+}  // namespace
+
 // ---- records ----------------------------------------------------------------------
 
 namespace {
@@ -903,6 +955,48 @@ inline char* copy_padded(char* w, const char* s, std::size_t n) noexcept {
   return w + n;
 }
 
+// raw as a TSV cell at w: log escapes decoded, then tab, newline, carriage return and
+// backslash written as \t \n \r \\. Sixteen bytes are copied at a time while none of them
+// needs either; from the first that does, the rest is decoded and escaped byte by byte
+// (nothing before it is a backslash, so the rest's escapes stand alone).
+char* put_tsv_text(char* w, std::string_view raw, std::string& scratch) {
+  const char* s = raw.data();
+  const char* const end = s + raw.size();
+#ifdef __SSE2__
+  const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                backslash = _mm_set1_epi8('\\');
+  while (end - s >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, backslash)));
+    if (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(special))) {
+      s += __builtin_ctz(m);
+      w += __builtin_ctz(m);
+      break;
+    }
+    s += 16;
+    w += 16;
+  }
+#endif
+  for (; s < end; ++s) {
+    char c = *s;
+    if (c == '\t' || c == '\n' || c == '\r' || c == '\\') break;
+    *w++ = c;
+  }
+  if (s == end) return w;
+  for (char c : decode_log_escapes(std::string_view(s, static_cast<std::size_t>(end - s)), scratch)) {
+    switch (c) {
+      case '\t': *w++ = '\\'; *w++ = 't'; break;
+      case '\n': *w++ = '\\'; *w++ = 'n'; break;
+      case '\r': *w++ = '\\'; *w++ = 'r'; break;
+      case '\\': *w++ = '\\'; *w++ = '\\'; break;
+      default: *w++ = c;
+    }
+  }
+  return w;
+}
+
 bool json_number_text(std::string_view s) {
   std::size_t i = 0;
   if (s.empty() || !is_digit(s[0])) return false;
@@ -938,7 +1032,7 @@ AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions op
   if (options_.fields.empty()) {
     for (std::size_t i = 0; i < columns.size(); ++i) add(i, columns[i].key);
     if (with_time) add(AccessLogParser::npos, "time");
-    else if (options_.syntax == RecordSyntax::json) prepare_clf();
+    if (options_.syntax == RecordSyntax::json) prepare_clf();
     return;
   }
   for (const auto& name : options_.fields) {
@@ -963,7 +1057,8 @@ AccessLogWriter::AccessLogWriter(const AccessLogParser& parser, RecordOptions op
 
 void AccessLogWriter::prepare_clf() {
   // parse_clf() runs only for Common and Combined, whose columns these are.
-  const std::size_t n = outputs_.size();
+  const bool with_time = !outputs_.empty() && outputs_.back().column == AccessLogParser::npos;
+  const std::size_t n = outputs_.size() - (with_time ? 1 : 0);
   if (n != AccessLogParser::clf_columns && n != AccessLogParser::clf_columns - 2) return;
   for (std::size_t i = 0; i < n; ++i) {
     const Output& o = outputs_[i];
@@ -977,6 +1072,7 @@ void AccessLogWriter::prepare_clf() {
     clf_key_[i].size = text.size();
   }
   clf_keys_ = n;
+  clf_time_ = with_time;
 }
 
 std::string AccessLogWriter::header() const {
@@ -990,11 +1086,40 @@ std::string AccessLogWriter::header() const {
   return h;
 }
 
-bool AccessLogWriter::read_time(LogTime& t) const noexcept {
+bool AccessLogWriter::read_time(LogTime& t) noexcept {
   std::size_t c = parser_.time_column();
   if (c == AccessLogParser::npos || !parser_.has(c)) return false;
   const FieldSpec& spec = parser_.format().steps[parser_.columns()[c].step].field;
-  return parse_log_time(parser_.raw(c), spec.time, spec.strftime, t);
+  const std::string_view s = parser_.raw(c);
+  if (spec.time != TimeSyntax::clf || s.size() != 26) return parse_log_time(s, spec.time, spec.strftime, t);
+  // 24/Feb/2008:00:08:59 -0600: the lines of an hour share all but the minutes and seconds.
+  auto two = [&](std::size_t i) { return (s[i] - '0') * 10 + (s[i + 1] - '0'); };
+  const bool clock = s[17] == ':' && is_digit(s[15]) && is_digit(s[16]) && is_digit(s[18]) && is_digit(s[19]);
+  if (hour_.valid && clock && std::memcmp(s.data(), hour_.date, 15) == 0 && std::memcmp(s.data() + 20, hour_.zone, 6) == 0) {
+    const int minute = two(15), second = two(18);
+    if (minute > 59 || second > 60) return false;  // as parse_log_time() finds
+    t = LogTime{};
+    t.seconds = hour_.start + minute * 60 + second;
+    return true;
+  }
+  if (!parse_log_time(s, spec.time, spec.strftime, t)) return false;
+  // Read whole: the hour is kept when the text is laid out as above (a day of two digits,
+  // no fraction, a zone of +hhmm), so that only those bytes can differ.
+  if (clock && s[2] == '/' && s[6] == '/' && s[11] == ':' && s[14] == ':' && s[20] == ' ') {
+    std::memcpy(hour_.date, s.data(), 15);
+    std::memcpy(hour_.zone, s.data() + 20, 6);
+    hour_.start = t.seconds - two(15) * 60 - two(18);
+    hour_.valid = true;
+  }
+  return true;
+}
+
+char* AccessLogWriter::put_time(char* w, const LogTime& t, bool quoted) {
+  if (options_.time == TimeOutput::epoch) return put_epoch_time(w, t);
+  if (quoted) *w++ = '"';
+  w = put_iso_time(w, t);
+  if (quoted) *w++ = '"';
+  return w;
 }
 
 void AccessLogWriter::append(std::string& out) {
@@ -1008,26 +1133,14 @@ char* AccessLogWriter::write(char* w) {
   if (options_.syntax == RecordSyntax::json) {
     return clf_keys_ != 0 && parser_.clf_begin_ != nullptr && parser_.padded_ ? write_clf(w) : write_json(w);
   }
-  scratch_.clear();
-  std::string row;
-  append_tsv(row);
-  std::memcpy(w, row.data(), row.size());
-  return w + row.size();
+  return write_tsv(w);
 }
 
 char* AccessLogWriter::write_json_time(char* w, const Output& o, std::size_t skip) {
   LogTime t;
   if (!read_time(t)) return w;
-  escaped_.assign(o.json_key, skip);
-  if (options_.time == TimeOutput::iso) {
-    escaped_ += '"';
-    append_iso_time(escaped_, t);
-    escaped_ += '"';
-  } else {
-    append_epoch_time(escaped_, t);
-  }
-  std::memcpy(w, escaped_.data(), escaped_.size());
-  return w + escaped_.size();
+  std::memcpy(w, o.json_key.data() + skip, o.json_key.size() - skip);
+  return put_time(w + o.json_key.size() - skip, t, true);
 }
 
 char* AccessLogWriter::write_json(char* w) {
@@ -1104,43 +1217,37 @@ char* AccessLogWriter::write_clf(char* w) {
     text(9);   // referer
     text(10);  // agent
   }
+  if (clf_time_) w = write_json_time(w, outputs_.back(), 0);
   *w++ = '}';
   *w++ = '\n';
   return w;
 }
 
-void AccessLogWriter::append_tsv_value(std::string& out, const Column& column, std::string_view raw) {
-  if ((column.type == FieldType::bytes) && raw == "-") {
-    out += '0';
-    return;
+char* AccessLogWriter::put_tsv_value(char* w, FieldType type, std::string_view raw) {
+  if (type == FieldType::bytes && raw.size() == 1 && raw[0] == '-') {
+    *w++ = '0';
+    return w;
   }
-  if (column.type == FieldType::integer || column.type == FieldType::bytes) {
-    char digits[24];
-    if (raw.size() < sizeof digits) {
-      if (char* end = put_integer(digits, raw)) {
-        out.append(digits, end);
-        return;
-      }
-    }
+  if (type == FieldType::integer || type == FieldType::bytes) {
+    if (char* end = put_integer(w, raw)) return end;
   }
-  append_tsv_escaped(out, decode_log_escapes(raw, scratch_));
+  return put_tsv_text(w, raw, scratch_);
 }
 
-void AccessLogWriter::append_tsv(std::string& out) {
+char* AccessLogWriter::write_tsv(char* w) {
   bool first = true;
   for (const auto& o : outputs_) {
-    if (!first) out += '\t';
+    if (!first) *w++ = '\t';
     first = false;
     if (o.column == AccessLogParser::npos) {
       LogTime t;
-      if (!read_time(t)) continue;
-      if (options_.time == TimeOutput::iso) append_iso_time(out, t);
-      else append_epoch_time(out, t);
-      continue;
+      if (read_time(t)) w = put_time(w, t, false);
+    } else if (parser_.has(o.column)) {
+      w = put_tsv_value(w, o.type, parser_.raw(o.column));
     }
-    if (parser_.has(o.column)) append_tsv_value(out, parser_.columns()[o.column], parser_.raw(o.column));
   }
-  out += '\n';
+  *w++ = '\n';
+  return w;
 }
 
 // ---- the tool ---------------------------------------------------------------------

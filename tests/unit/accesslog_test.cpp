@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "libpipe/error.hpp"
 #include "libpipe/json_reader.hpp"
 #include "libpipe/logsim.hpp"
+#include "libpipe/tsv.hpp"
 
 namespace {
 
@@ -409,4 +411,97 @@ TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
       EXPECT_GT(parsed, 3000) << format;
     }
   }
+}
+
+// --time reads the date, hour and zone of a CLF time once for all the lines of an hour:
+// whatever the order of the lines, each record's time must be what reading its text
+// whole gives (or none when that cannot read it).
+TEST(AccessLog, TimesOfAnHourAreReadAsWhenReadWhole) {
+  std::vector<std::string> times;
+  for (const char* hour : {"24/Feb/2008:00:", "24/Feb/2008:01:", "31/Dec/1969:23:", "29/Feb/2024:23:"}) {
+    for (const char* clock : {"08:59", "00:00", "59:60", "59:59", "60:00", "07:61", "0x:10", "10:1x", "10-10"}) {
+      for (const char* zone : {" -0600", " +0000", " +0530", " -0600"}) times.push_back(std::string(hour) + clock + zone);
+    }
+  }
+  // Texts of other shapes between them: a one-digit day, a fraction, a zone with a colon,
+  // none, 'Z', and the 26 bytes of the usual text with a separator moved.
+  for (const char* other : {"4/Feb/2008:00:08:59 -0600", "24/Feb/2008:00:08:59.5 -0600", "24/Feb/2008:00:08:59 -06:00",
+                            "24/Feb/2008:00:08:59", "24/Feb/2008:00:08:59 Z", "24/Feb/2008:00:0859: -0600",
+                            "24/Feb/2008:00:08:59 -060x", "24/Feb/20080:0:08:59 -0600", "24/Feb/2008:00:08:59 -2400"}) {
+    times.push_back(other);
+  }
+  std::uint64_t state = 5;
+  auto next = [&](std::uint64_t below) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % below;
+  };
+  for (auto how : {libpipe::TimeOutput::epoch, libpipe::TimeOutput::iso}) {
+    for (auto syntax : {libpipe::RecordSyntax::json, libpipe::RecordSyntax::tsv}) {
+      libpipe::AccessLogParser parser(libpipe::apachelog_format(""));
+      parser.set_padded(true);
+      libpipe::AccessLogWriter writer(parser, {.fields = {"time"}, .syntax = syntax, .time = how});
+      for (int i = 0; i < 4000; ++i) {
+        const std::string& time = times[i < 2 * static_cast<int>(times.size()) ? i % times.size() : next(times.size())];
+        std::string line = "1.2.3.4 - - [" + time + "] \"GET / HTTP/1.1\" 200 1" + std::string(16, '"');
+        ASSERT_TRUE(parser.parse(std::string_view(line.data(), line.size() - 16)));
+        std::string got;
+        writer.append(got);
+        std::string whole = time_of(time, libpipe::TimeSyntax::clf, how);
+        std::string expect = whole == "unreadable" ? "" : whole;
+        if (syntax == libpipe::RecordSyntax::json) {
+          if (how == libpipe::TimeOutput::iso && !expect.empty()) expect = '"' + expect + '"';
+          expect = expect.empty() ? "{}" : "{\"time\":" + expect + "}";
+        }
+        ASSERT_EQ(got, expect + "\n") << time << " after " << (i > 0 ? "another line" : "none");
+      }
+    }
+  }
+}
+
+// TSV cells are copied sixteen bytes at a time up to the first byte that needs escaping
+// or starts a log escape: every cell must be what decoding and escaping it whole gives.
+TEST(AccessLog, TsvCellsAreTheirDecodedAndEscapedText) {
+  libpipe::LogSimulator sim({.seed = 21, .format = libpipe::LogFormat::combined, .malformed_rate = 0.1});
+  std::string text;
+  for (int i = 0; i < 1500; ++i) sim.append_line(text);
+  const std::vector<std::string> specials = {"\t", "\n", "\r", "\\", "\\t", "\\x41", "\\\"", "\\\\", "\x01", "\xff"};
+  std::uint64_t state = 9;
+  auto next = [&](std::uint64_t below) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % below;
+  };
+  libpipe::AccessLogParser parser(libpipe::apachelog_format(""));
+  libpipe::AccessLogWriter writer(parser, {.syntax = libpipe::RecordSyntax::tsv});
+  int checked = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl - start);
+    start = nl + 1;
+    for (int k = 0; k < 3; ++k) line.insert(next(line.size() + 1), specials[next(specials.size())]);
+    if (!parser.parse(line)) continue;
+    std::string expect, scratch;
+    for (std::size_t c = 0; c < parser.columns().size(); ++c) {
+      if (c > 0) expect += '\t';
+      if (!parser.has(c)) continue;
+      std::string_view raw = parser.raw(c);
+      libpipe::FieldType type = parser.columns()[c].type;
+      if (type == libpipe::FieldType::bytes && raw == "-") {
+        expect += '0';
+      } else if ((type == libpipe::FieldType::integer || type == libpipe::FieldType::bytes) && !raw.empty() &&
+                 raw.find_first_not_of("0123456789") == std::string_view::npos) {
+        // A JSON integer's digits when it fits in 64 bits, as in the JSON records.
+        std::size_t zeros = std::min(raw.find_first_not_of('0'), raw.size() - 1);
+        std::string_view digits = raw.substr(zeros);
+        if (digits.size() < 19 || (digits.size() == 19 && digits <= "9223372036854775807")) expect += digits;
+        else libpipe::append_tsv_escaped(expect, raw);
+      } else {
+        libpipe::append_tsv_escaped(expect, libpipe::decode_log_escapes(raw, scratch));
+      }
+    }
+    std::string got;
+    writer.append(got);
+    ASSERT_EQ(got, expect + "\n") << line;
+    ++checked;
+  }
+  EXPECT_GT(checked, 1000);
 }

@@ -183,9 +183,11 @@ class AccessLogWriter {
   char* write_clf(char* w);
   void prepare_clf();
   char* write_json_time(char* w, const Output& o, std::size_t skip);
-  void append_tsv(std::string& out);
-  void append_tsv_value(std::string& out, const Column& column, std::string_view raw);
-  bool read_time(LogTime& t) const noexcept;
+  char* write_tsv(char* w);
+  char* put_tsv_value(char* w, FieldType type, std::string_view raw);
+  // The time of the parser's last line, for --time.
+  bool read_time(LogTime& t) noexcept;
+  char* put_time(char* w, const LogTime& t, bool quoted);
 
   const AccessLogParser& parser_;
   RecordOptions options_;
@@ -201,6 +203,16 @@ class AccessLogWriter {
   };
   ClfKey clf_key_[AccessLogParser::clf_columns] = {};
   std::size_t clf_keys_ = 0;
+  bool clf_time_ = false;  // and the `time` key after them
+  // read_time(): the last CLF time read whole, whose date, hour and zone the next lines
+  // of the same hour share.
+  struct Hour {
+    char date[15];  // 24/Feb/2008:00:
+    char zone[6];   //  -0600
+    std::int64_t start = 0;
+    bool valid = false;
+  };
+  Hour hour_;
   std::string scratch_;
   std::string escaped_;
 };
