@@ -47,7 +47,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
   return nullptr;
 }
 
-// The same when 16 bytes past `end` may be read (AccessLogParser::set_padded).
+// The same when AccessLogParser::padding bytes past `end` may be read (set_padded).
 [[gnu::always_inline]] inline const char* find_char_padded(const char* s, const char* end, char c) noexcept {
 #ifdef __SSE2__
   const __m128i needle = _mm_set1_epi8(c);
@@ -58,6 +58,29 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
       return s < end ? s : nullptr;
     }
     s += 16;
+  }
+  return nullptr;
+#else
+  return find_char(s, end, c);
+#endif
+}
+
+// find_char_padded for the fields whose length varies most (the time, a request, a
+// referer, an agent): 32 bytes a step, so that most end in the first step and the loop's
+// exit is predictable. AccessLogParser::padding bytes past `end` may be read.
+[[gnu::always_inline]] inline const char* find_char_wide(const char* s, const char* end, char c) noexcept {
+#ifdef __SSE2__
+  const __m128i needle = _mm_set1_epi8(c);
+  while (s < end) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16));
+    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, needle))) |
+                 static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, needle))) << 16;
+    if (m != 0) {
+      s += __builtin_ctz(m);
+      return s < end ? s : nullptr;
+    }
+    s += 32;
   }
   return nullptr;
 #else
@@ -153,6 +176,12 @@ AccessLogParser::AccessLogParser(CompiledFormat format) : format_(std::move(form
 }
 
 [[gnu::always_inline]] inline void AccessLogParser::set_request(std::size_t column, const char* p, std::size_t n, const char* floor) noexcept {
+  // Locals, not members: a store to a slot could otherwise change generation_.
+  Slot* const slots = slots_.data();
+  const std::uint64_t generation = generation_;
+  auto set = [&](std::size_t c, const char* data, std::size_t size) __attribute__((always_inline)) {
+    slots[c] = Slot{data, size, generation};
+  };
   const char* space = padded_ ? find_char_padded(p, p + n, ' ') : find_char(p, p + n, ' ');
   if (space == nullptr || !method_like(p, static_cast<std::size_t>(space - p))) {
     set(column + 1, p, n);  // "-", a bare path, junk: all of it is the request
@@ -201,8 +230,11 @@ AccessLogParser::Shape AccessLogParser::shape_of(const std::vector<Plan>& plans,
       {"\" \"", "\"", true, true, false, false},      // "%{User-agent}i"
   };
   static constexpr Expected common_bytes = {" ", "", false, true, true, false};  // %b, last
-  auto matches = [](const Plan& plan, const Expected& e) {
-    return plan.before == e.before && plan.term == e.term && plan.quoted == e.quoted &&
+  // The columns parse_clf() and write_clf() use: the request's three from step 4 on.
+  static constexpr std::size_t column[] = {0, 1, 2, 3, 4, 7, 8, 9, 10};
+  std::size_t step = 0;
+  auto matches = [&](const Plan& plan, const Expected& e) {
+    return plan.column == column[step++] && plan.before == e.before && plan.term == e.term && plan.quoted == e.quoted &&
            plan.term_is_final == e.term_is_final && plan.numeric == e.numeric &&
            (plan.type == FieldType::request) == e.request && !plan.split_query && plan.skip_terms == 0;
   };
@@ -226,9 +258,12 @@ bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
   auto find = [&](const char* s, char c) __attribute__((always_inline)) {
     return padded_ ? find_char_padded(s, end, c) : find_char(s, end, c);
   };
+  auto find_far = [&](const char* s, char c) __attribute__((always_inline)) {
+    return padded_ ? find_char_wide(s, end, c) : find_char(s, end, c);
+  };
   // The quote that closes a quoted field, when no backslash stands before it.
   auto closing_quote = [&](const char* s) __attribute__((always_inline)) -> const char* {
-    const char* q = find(s, '"');
+    const char* q = find_far(s, '"');
     return q != nullptr && (q == s || q[-1] != '\\') ? q : nullptr;
   };
   const char* host_end = find(p, ' ');
@@ -240,7 +275,7 @@ bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
   const char* user_end = find(user, ' ');
   if (user_end == nullptr || end - user_end < 2 || user_end[1] != '[') return false;
   const char* time = user_end + 2;
-  const char* time_end = find(time, ']');
+  const char* time_end = find_far(time, ']');
   if (time_end == nullptr || end - time_end < 3 || time_end[1] != ' ' || time_end[2] != '"') return false;
   const char* request = time_end + 3;
   const char* request_end = closing_quote(request);
@@ -262,21 +297,24 @@ bool AccessLogParser::parse_clf(const char* p, std::size_t n) noexcept {
     // The agent runs to the line's last quote (field_end: the final quote is preferred).
     if (end - (referer_end + 3) < 1 || end[-1] != '"' || (end - 1 > referer_end + 3 && end[-2] == '\\')) return false;
   }
-  auto put = [&](std::size_t step, const char* from, const char* to) {
-    set(plans_[step].column, from, static_cast<std::size_t>(to - from));
+  // The columns are fixed (shape_of() checks them); locals, not members, as in set_request().
+  Slot* const slots = slots_.data();
+  const std::uint64_t generation = generation_;
+  auto put = [&](std::size_t column, const char* from, const char* to) __attribute__((always_inline)) {
+    slots[column] = Slot{from, static_cast<std::size_t>(to - from), generation};
   };
   put(0, p, host_end);
   put(1, ident, ident_end);
   put(2, user, user_end);
   put(3, time, time_end);
-  set_request(plans_[4].column, request, static_cast<std::size_t>(request_end - request), p);
-  put(5, status, status_end);
+  set_request(4, request, static_cast<std::size_t>(request_end - request), p);  // 4, 5, 6
+  put(7, status, status_end);
   // Common's last number ends at a space or the line's end; in Combined, a line that ends
   // after its byte count is a record with the Common fields.
-  put(6, bytes, bytes_end != nullptr ? bytes_end : end);
+  put(8, bytes, bytes_end != nullptr ? bytes_end : end);
   if (referer != nullptr) {
-    put(7, referer, referer_end);
-    put(8, referer_end + 3, end - 1);
+    put(9, referer, referer_end);
+    put(10, referer_end + 3, end - 1);
   }
   clf_begin_ = p;
   clf_end_ = end;
@@ -915,10 +953,17 @@ inline bool plain_line(const char* p, std::size_t n, unsigned quotes) noexcept {
   const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
   __m128i bad = _mm_setzero_si128(), count = _mm_setzero_si128();
   std::size_t i = 0;
-  for (; n - i >= 16; i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  auto check = [&](__m128i v) __attribute__((always_inline)) {
     bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, backslash)));
     count = _mm_sub_epi8(count, _mm_cmpeq_epi8(v, quote));  // a match is -1
+  };
+  for (; n - i >= 32; i += 32) {
+    check(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+    check(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16)));
+  }
+  if (n - i >= 16) {
+    check(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+    i += 16;
   }
   if (i < n) {
     // The line's last bytes; what follows them in the buffer does not count.
@@ -940,14 +985,16 @@ inline bool plain_line(const char* p, std::size_t n, unsigned quotes) noexcept {
 #endif
 }
 
-// A plain field of a padded line at w, sixteen bytes at a time; the stores may run 15
-// bytes past it, into room max_size() keeps.
+// A plain field of a padded line at w, 32 bytes at a time; the stores may run 31 bytes
+// past it, into room max_size() keeps.
 inline char* copy_padded(char* w, const char* s, std::size_t n) noexcept {
 #ifdef __SSE2__
   std::size_t i = 0;
   do {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
-    i += 16;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i + 16),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 16)));
+    i += 32;
   } while (i < n);
 #else
   std::memcpy(w, s, n);
@@ -1278,7 +1325,7 @@ struct RejectCount {
 void parse_input(ByteSource& source, AccessLogParser& parser, AccessLogWriter& writer, Output& out,
                  Output* rejects, RejectCount& count) {
   LineReader reader(source);
-  static_assert(LineReader::padding >= 16);
+  static_assert(LineReader::padding >= AccessLogParser::padding);
   parser.set_padded(true);
   std::string_view block;
   std::uint64_t line_no = 0;  // in this input

@@ -64,11 +64,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t nl = input.find('\n', start);
     if (nl == std::string::npos) nl = input.size();
     // A copy of exactly the line's bytes, so reading past it is caught by ASan; every
-    // other input, 16 bytes more (of the input's first byte) and the padded scans.
+    // other input, AccessLogParser::padding bytes more (of the input's first byte) and the padded scans.
     bool padded = (data[0] & 0x80) != 0;
     std::string buffer = input.substr(start, nl - start);
     std::size_t line_size = buffer.size();
-    if (padded) buffer.append(16, static_cast<char>(data[0]));
+    if (padded) buffer.append(libpipe::AccessLogParser::padding, static_cast<char>(data[0]));
     start = nl + 1;
     s.parser.set_padded(padded);
     s.general.set_padded(padded);

@@ -19,8 +19,8 @@ std::string record_once(const std::string& line, const std::string& format, cons
   parser.set_padded(padded);
   parser.set_fast_path(fast_path);
   libpipe::AccessLogWriter writer(parser, options);
-  // Padded: the line is followed by 16 bytes that must not matter (quotes, spaces).
-  std::string buffer = line + (padded ? std::string(16, '"') : std::string());
+  // Padded: the line is followed by AccessLogParser::padding bytes that must not matter (quotes, spaces).
+  std::string buffer = line + (padded ? std::string(libpipe::AccessLogParser::padding, '"') : std::string());
   if (!parser.parse(std::string_view(buffer.data(), line.size()))) return "rejected";
   std::string out = writer.header();
   writer.append(out);
@@ -170,7 +170,7 @@ TEST(AccessLog, IntegersOfEveryLength) {
   parser.set_padded(true);
   libpipe::AccessLogWriter writer(parser, {.fields = {"bytes"}});
   std::string line = R"(h - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 42)";
-  std::string buffer = line + std::string(16, '7');
+  std::string buffer = line + std::string(libpipe::AccessLogParser::padding, '7');
   ASSERT_TRUE(parser.parse(std::string_view(buffer.data(), line.size())));
   std::string out;
   writer.append(out);
@@ -397,7 +397,7 @@ TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
       libpipe::AccessLogWriter fast_writer(fast, {}), general_writer(general, {});
       int parsed = 0;
       for (const auto& line : variants) {
-        std::string buffer = line + std::string(16, '"');
+        std::string buffer = line + std::string(libpipe::AccessLogParser::padding, '"');
         std::string_view view(buffer.data(), line.size());
         bool ok = fast.parse(view);
         ASSERT_EQ(ok, general.parse(view)) << "format '" << format << "': " << line;
@@ -442,7 +442,7 @@ TEST(AccessLog, TimesOfAnHourAreReadAsWhenReadWhole) {
       libpipe::AccessLogWriter writer(parser, {.fields = {"time"}, .syntax = syntax, .time = how});
       for (int i = 0; i < 4000; ++i) {
         const std::string& time = times[i < 2 * static_cast<int>(times.size()) ? i % times.size() : next(times.size())];
-        std::string line = "1.2.3.4 - - [" + time + "] \"GET / HTTP/1.1\" 200 1" + std::string(16, '"');
+        std::string line = "1.2.3.4 - - [" + time + "] \"GET / HTTP/1.1\" 200 1" + std::string(libpipe::AccessLogParser::padding, '"');
         ASSERT_TRUE(parser.parse(std::string_view(line.data(), line.size() - 16)));
         std::string got;
         writer.append(got);

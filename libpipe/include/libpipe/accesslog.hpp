@@ -39,10 +39,11 @@ class AccessLogParser {
   // Parses one line, without its '\n' (a '\r' before it is ignored). False when the line
   // has no usable shape; then no column is set.
   bool parse(std::string_view line);
-  // Promises that at least 16 bytes after the end of every line given to parse() can be
-  // read (a LineReader's buffer has them: line_reader.hpp). Both the parser and the writer
-  // then scan sixteen bytes at a time without a byte-by-byte tail, which is most of the
-  // work on short fields.
+  // Promises that at least `padding` bytes after the end of every line given to parse()
+  // can be read (a LineReader's buffer has them: line_reader.hpp). Both the parser and the
+  // writer then scan 16 or 32 bytes at a time without a byte-by-byte tail, which is most of
+  // the work on short fields.
+  static constexpr std::size_t padding = 32;
   void set_padded(bool padded) noexcept { padded_ = padded; }
   bool padded() const noexcept { return padded_; }
   // Common and Combined lines of the usual shape go through a path with the format's
