@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,16 @@ std::string time_of(const std::string& text, libpipe::TimeSyntax syntax, libpipe
   else libpipe::append_epoch_time(out, t);
   return out;
 }
+
+// Numbers below a bound from a fixed seed, so that the generated cases are the same on
+// every run: next(n) is in [0, n).
+struct Lcg {
+  std::uint64_t state;
+  std::uint64_t operator()(std::uint64_t below) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % below;
+  }
+};
 
 const std::string tutorial_line =
     R"(140.180.132.213 - - [24/Feb/2008:00:08:59 -0600] "GET /ply/ply.html HTTP/1.1" 200 97238)";
@@ -362,11 +373,7 @@ TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
   }
   const std::vector<std::string> specials = {" ", "\"", "\\", "[", "]", "-", "\r", "\t", "\x80", "?", "\x01", "\x1f", "\x7f",
                                              "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xed\xa0\x80", "\xc3", "\\x41", "\\\""};
-  std::uint64_t state = 7;
-  auto next = [&](std::uint64_t below) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (state >> 33) % below;
-  };
+  Lcg next{7};
   std::vector<std::string> variants;
   for (const auto& line : lines) {
     variants.push_back(line);
@@ -430,11 +437,7 @@ TEST(AccessLog, TimesOfAnHourAreReadAsWhenReadWhole) {
                             "24/Feb/2008:00:08:59 -060x", "24/Feb/20080:0:08:59 -0600", "24/Feb/2008:00:08:59 -2400"}) {
     times.push_back(other);
   }
-  std::uint64_t state = 5;
-  auto next = [&](std::uint64_t below) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (state >> 33) % below;
-  };
+  Lcg next{5};
   for (auto how : {libpipe::TimeOutput::epoch, libpipe::TimeOutput::iso}) {
     for (auto syntax : {libpipe::RecordSyntax::json, libpipe::RecordSyntax::tsv}) {
       libpipe::AccessLogParser parser(libpipe::apachelog_format(""));
@@ -465,11 +468,7 @@ TEST(AccessLog, TsvCellsAreTheirDecodedAndEscapedText) {
   std::string text;
   for (int i = 0; i < 1500; ++i) sim.append_line(text);
   const std::vector<std::string> specials = {"\t", "\n", "\r", "\\", "\\t", "\\x41", "\\\"", "\\\\", "\x01", "\xff"};
-  std::uint64_t state = 9;
-  auto next = [&](std::uint64_t below) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (state >> 33) % below;
-  };
+  Lcg next{9};
   libpipe::AccessLogParser parser(libpipe::apachelog_format(""));
   libpipe::AccessLogWriter writer(parser, {.syntax = libpipe::RecordSyntax::tsv});
   int checked = 0;
