@@ -395,6 +395,24 @@ TEST(AccessLog, FastPathGivesTheGeneralParsersRecords) {
       if (path != std::string::npos) variants.push_back(v.insert(path + 2, std::string(size, 'a')));
     }
   }
+  // Lines that just miss the usual shape parse_clf() guesses first: the first three spaces
+  // within 32 bytes, a time of 26 bytes, a status of three digits.
+  for (const char* odd : {
+           R"(2001:0db8:85a3:0000:0000:8a2e:0370:7334 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 1)",
+           R"(1.2.3.4 - a-user-name-of-some-length [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -06000] "GET / HTTP/1.1" 200 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -060] "GET / HTTP/1.1" 200 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:0]:59 -0600] "GET / HTTP/1.1" 200 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600]] "GET / HTTP/1.1" 200 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 20 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 2000 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 2 0 1)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200)",
+           R"(1.2.3.4 - - [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 1 "-" "agent")",
+           R"(a b c [24/Feb/2008:00:08:59 -0600] "GET / HTTP/1.1" 200 1)",
+           R"(a b c [x] "y" 1 2)", "a b c", "a b  c [", "a b c [24/Feb/2008:00:08:59 -0600]"}) {
+    variants.push_back(odd);
+  }
   for (const std::string format : {"", "common", "combined", R"(%h %l %u %t "%r" %>s %b)"}) {
     for (bool padded : {false, true}) {
       libpipe::AccessLogParser fast(libpipe::apachelog_format(format)), general(libpipe::apachelog_format(format));
